@@ -1,0 +1,51 @@
+/** Devices: kiosks, lookup kiosks, displays, tablets and hardware agents, known by a token. */
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Name, Nullable } from './common.js';
+
+export const DeviceKind = Type.Union([
+  Type.Literal('kiosk'),
+  Type.Literal('lookup'),
+  Type.Literal('display'),
+  Type.Literal('tablet'),
+  Type.Literal('agent'),
+]);
+export type DeviceKind = Static<typeof DeviceKind>;
+
+export const CreateDeviceBody = Type.Object(
+  {
+    kind: DeviceKind,
+    name: Name(120),
+    counterId: Type.Optional(Id),
+    printer: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        pattern: '^(tcp://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|/dev/[A-Za-z0-9._/-]+|sim)$',
+        description: 'where prints go: tcp://host:9100, a device path, or sim',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateDeviceBody = Static<typeof CreateDeviceBody>;
+
+export const CreateDeviceReply = Type.Object({ id: Id, token: Type.String() });
+
+/** Live health of a device: `online` is true while it holds a socket to any hub process. */
+export const DeviceHealth = Type.Object({
+  online: Type.Boolean(),
+  lastSeenAt: Nullable(Type.String({ format: 'date-time' })),
+  faults: Type.Array(Type.Object({ code: Type.String(), message: Type.String(), since: Type.String() })),
+});
+export type DeviceHealth = Static<typeof DeviceHealth>;
+
+export const Device = Type.Object({
+  id: Id,
+  kind: DeviceKind,
+  name: Type.String(),
+  counterId: Nullable(Id),
+  printer: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  revoked: Type.Boolean(),
+  health: DeviceHealth,
+});
+export type Device = Static<typeof Device>;

@@ -1,0 +1,82 @@
+/** Queue: tickets and the counter actions that move them. */
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Nullable } from './common.js';
+
+export const TicketStatus = Type.Union([
+  Type.Literal('waiting'),
+  Type.Literal('called'),
+  Type.Literal('serving'),
+  Type.Literal('done'),
+  Type.Literal('no_show'),
+  Type.Literal('transferred'),
+  Type.Literal('cancelled'),
+]);
+export type TicketStatus = Static<typeof TicketStatus>;
+
+export const Ticket = Type.Object({
+  id: Id,
+  number: Type.String({ description: 'the string printed and called, e.g. "A023" or "1023"' }),
+  serviceId: Id,
+  serviceName: Type.String(),
+  status: TicketStatus,
+  priority: Type.Boolean(),
+  issuedAt: Type.String({ format: 'date-time' }),
+  calledAt: Nullable(Type.String({ format: 'date-time' })),
+  counterId: Nullable(Id),
+  counterNumber: Nullable(Type.Integer()),
+  ahead: Type.Integer({ description: 'people before this ticket in its queue (0 when not waiting)' }),
+  estimatedWaitMinutes: Type.Integer(),
+});
+export type Ticket = Static<typeof Ticket>;
+
+export const IssueTicketBody = Type.Object(
+  { serviceId: Id, priority: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type IssueTicketBody = Static<typeof IssueTicketBody>;
+
+export const IssuedTicket = Type.Object({
+  id: Id,
+  number: Type.String(),
+  serviceId: Id,
+  serviceName: Type.String(),
+  status: Type.Literal('waiting'),
+  priority: Type.Boolean(),
+  issuedAt: Type.String({ format: 'date-time' }),
+  ahead: Type.Integer(),
+  estimatedWaitMinutes: Type.Integer(),
+});
+export type IssuedTicket = Static<typeof IssuedTicket>;
+
+export const CallTicketBody = Type.Object({ ticketId: Id }, { additionalProperties: false });
+export type CallTicketBody = Static<typeof CallTicketBody>;
+
+export const NoShowBody = Type.Object(
+  { requeue: Type.Optional(Type.Boolean({ description: 'put the ticket back at the end of its queue' })) },
+  { additionalProperties: false },
+);
+export type NoShowBody = Static<typeof NoShowBody>;
+
+export const TransferBody = Type.Object(
+  { serviceId: Id, counterId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type TransferBody = Static<typeof TransferBody>;
+
+export const CounterActionReply = Type.Object({ ticket: Nullable(Ticket) });
+export type CounterActionReply = Static<typeof CounterActionReply>;
+
+/** One waiting ticket in a counter's queue view. */
+export const WaitingTicket = Type.Object({
+  id: Id,
+  number: Type.String(),
+  serviceId: Id,
+  priority: Type.Boolean(),
+  issuedAt: Type.String({ format: 'date-time' }),
+  waitedMinutes: Type.Integer(),
+  transferred: Type.Boolean(),
+});
+export type WaitingTicket = Static<typeof WaitingTicket>;
+
+export const CounterQueue = Type.Object({ waiting: Type.Array(WaitingTicket), total: Type.Integer() });
+export type CounterQueue = Static<typeof CounterQueue>;

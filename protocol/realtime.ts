@@ -1,0 +1,109 @@
+/**
+ * socket.io event maps: the one definition of every live message between the hub and its clients.
+ *
+ * Connect with `io(hubUrl, { auth: { token } })` where token is a device token or a staff login token.
+ * The hub puts each socket in rooms by hall, role/device kind and counter, and sends a snapshot right
+ * after connecting (and on `snapshot:get`), so a client can always rebuild its screen after a reconnect.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Nullable } from './common.js';
+import { Counter } from './setup.js';
+import { TicketStatus } from './queue.js';
+
+/** A number called (or called again) at a counter. Sent to displays, the counter's room and the board. */
+export const CallEvent = Type.Object({
+  ticketId: Id,
+  number: Type.String(),
+  counterId: Id,
+  counterNumber: Type.Integer(),
+  counterName: Type.String(),
+  serviceId: Id,
+  serviceName: Type.String(),
+  recall: Type.Boolean(),
+  at: Type.String({ format: 'date-time' }),
+});
+export type CallEvent = Static<typeof CallEvent>;
+
+/** What a hall display shows: every counter's current number and the latest calls, newest first. */
+export const DisplaySnapshot = Type.Object({
+  hallName: Type.String(),
+  counters: Type.Array(
+    Type.Object({
+      id: Id,
+      number: Type.Integer(),
+      name: Type.String(),
+      status: Type.String(),
+      currentNumber: Nullable(Type.String()),
+    }),
+  ),
+  recentCalls: Type.Array(CallEvent),
+  at: Type.String({ format: 'date-time' }),
+});
+export type DisplaySnapshot = Static<typeof DisplaySnapshot>;
+
+/** Waiting counts per service of a hall, sent whenever a queue changes. */
+export const QueueUpdate = Type.Object({
+  services: Type.Array(Type.Object({ serviceId: Id, waiting: Type.Integer() })),
+  at: Type.String({ format: 'date-time' }),
+});
+export type QueueUpdate = Static<typeof QueueUpdate>;
+
+/** A ticket changed state (for staff consoles, the board and a citizen following the ticket). */
+export const TicketUpdate = Type.Object({
+  id: Id,
+  number: Type.String(),
+  serviceId: Id,
+  status: TicketStatus,
+  counterId: Nullable(Id),
+  at: Type.String({ format: 'date-time' }),
+});
+export type TicketUpdate = Static<typeof TicketUpdate>;
+
+/** Heartbeat a device sends every few seconds, with the faults it sees in its own hardware. */
+export const DeviceHeartbeat = Type.Object(
+  {
+    faults: Type.Optional(
+      Type.Array(
+        Type.Object({ code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 500 }) }, { additionalProperties: false }),
+        { maxItems: 20 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DeviceHeartbeat = Static<typeof DeviceHeartbeat>;
+
+/** Acknowledgement of a client → hub command. */
+export type Ack<T = unknown> = (reply: { ok: true; data?: T } | { ok: false; error: { code: string; message: string } }) => void;
+
+/** Events the hub sends. */
+export interface ServerToClientEvents {
+  /** A call or recall (displays, the board, the counter's room). */
+  call: (event: CallEvent) => void;
+  /** Full display state, sent on connect and on `snapshot:get`. */
+  'display:snapshot': (snapshot: DisplaySnapshot) => void;
+  /** Waiting counts per service (kiosks, staff consoles, the board). */
+  'queue:update': (update: QueueUpdate) => void;
+  /** A counter opened, paused, closed or changed its current ticket. */
+  'counter:update': (counter: Counter) => void;
+  /** A ticket changed state. */
+  'ticket:update': (update: TicketUpdate) => void;
+}
+
+/** Commands clients send to the hub. Every payload is validated by the hub. */
+export interface ClientToServerEvents {
+  /** Ask for this client's snapshot again (e.g. after a long sleep). */
+  'snapshot:get': (ack?: Ack) => void;
+  /** Device health report. */
+  'device:heartbeat': (heartbeat: DeviceHeartbeat, ack?: Ack) => void;
+}
+
+/** Room names: one place so the hub and tests agree. */
+export const rooms = {
+  hall: (hallId: number) => `hall:${hallId}`,
+  displays: (hallId: number) => `hall:${hallId}:displays`,
+  staff: (hallId: number) => `hall:${hallId}:staff`,
+  managers: (hallId: number) => `hall:${hallId}:managers`,
+  kiosks: (hallId: number) => `hall:${hallId}:kiosks`,
+  counter: (counterId: number) => `counter:${counterId}`,
+} as const;

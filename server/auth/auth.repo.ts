@@ -1,0 +1,67 @@
+import type { Queryable } from '../db/pool.js';
+import type { Role } from '../../protocol/index.js';
+
+export interface UserRow {
+  id: number;
+  hall_id: number;
+  username: string;
+  password_hash: string;
+  name: string;
+  title: string | null;
+  role: Role;
+  active: boolean;
+}
+
+export async function findUserByUsername(db: Queryable, username: string): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
+  return rows[0] ?? null;
+}
+
+export async function insertSession(db: Queryable, tokenHash: string, userId: number, expiresAt: Date): Promise<void> {
+  await db.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
+}
+
+export async function findSessionUser(db: Queryable, tokenHash: string): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
+    [tokenHash],
+  );
+  return rows[0] ?? null;
+}
+
+export async function revokeSession(db: Queryable, tokenHash: string): Promise<void> {
+  await db.query('UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]);
+}
+
+export async function insertUser(
+  db: Queryable,
+  u: { hallId: number; username: string; passwordHash: string; name: string; role: Role; title?: string | null },
+): Promise<UserRow> {
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO users (hall_id, username, password_hash, name, role, title) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    [u.hallId, u.username, u.passwordHash, u.name, u.role, u.title ?? null],
+  );
+  return rows[0]!;
+}
+
+export async function listUsers(db: Queryable, hallId: number): Promise<UserRow[]> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE hall_id = $1 ORDER BY id', [hallId]);
+  return rows;
+}
+
+export interface DeviceAuthRow {
+  id: number;
+  hall_id: number;
+  kind: 'kiosk' | 'lookup' | 'display' | 'tablet' | 'agent';
+  name: string;
+  counter_id: number | null;
+}
+
+export async function findDeviceByTokenHash(db: Queryable, tokenHash: string): Promise<DeviceAuthRow | null> {
+  const { rows } = await db.query<DeviceAuthRow>(
+    'SELECT id, hall_id, kind, name, counter_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL',
+    [tokenHash],
+  );
+  return rows[0] ?? null;
+}

@@ -1,0 +1,77 @@
+import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import type { Db, Queryable } from '../db/pool.js';
+import { HubError, unauthorized, conflict } from '../errors.js';
+import type { CreateUserBody, LoginReply, User } from '../../protocol/index.js';
+import * as repo from './auth.repo.js';
+import { hashToken, newToken } from './tokens.js';
+import type { Principal } from './principal.js';
+
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+
+export function userView(u: repo.UserRow): User {
+  return { id: u.id, username: u.username, name: u.name, role: u.role, ...(u.title ? { title: u.title } : {}) };
+}
+
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly sessionHours: number,
+  ) {}
+
+  async login(username: string, password: string): Promise<LoginReply> {
+    const user = await repo.findUserByUsername(this.db, username);
+    const ok = user?.active ? await argon2.verify(user.password_hash, password).catch(() => false) : false;
+    if (!user || !ok) throw unauthorized('Sai tên đăng nhập hoặc mật khẩu / wrong username or password');
+    const token = newToken('u');
+    const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
+    await repo.insertSession(this.db, hashToken(token), user.id, expiresAt);
+    return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, name: user.name, role: user.role } };
+  }
+
+  async logout(token: string): Promise<void> {
+    await repo.revokeSession(this.db, hashToken(token));
+  }
+
+  /** Resolves a bearer token (staff session or device) to its principal, or null. */
+  async authenticate(token: string): Promise<Principal | null> {
+    if (token.length > 200) return null;
+    const hash = hashToken(token);
+    if (token.startsWith('u_')) {
+      const u = await repo.findSessionUser(this.db, hash);
+      return u
+        ? { type: 'user', hallId: u.hall_id, token, user: { id: u.id, username: u.username, name: u.name, role: u.role, title: u.title } }
+        : null;
+    }
+    if (token.startsWith('d_')) {
+      const d = await repo.findDeviceByTokenHash(this.db, hash);
+      return d ? { type: 'device', hallId: d.hall_id, device: { id: d.id, kind: d.kind, name: d.name, counterId: d.counter_id } } : null;
+    }
+    return null;
+  }
+
+  async createUser(hallId: number, body: CreateUserBody, db: Queryable = this.db): Promise<User> {
+    if (await repo.findUserByUsername(db, body.username)) throw conflict(`Tên đăng nhập "${body.username}" đã tồn tại`, 'username_taken');
+    const row = await repo.insertUser(db, { hallId, ...body, passwordHash: await hashPassword(body.password) });
+    return userView(row);
+  }
+
+  async listUsers(hallId: number): Promise<User[]> {
+    return (await repo.listUsers(this.db, hallId)).map(userView);
+  }
+
+  /** First boot: the `admin` account, with the given password or a random one to print once. */
+  async ensureAdmin(hallId: number, password: string | null): Promise<{ created: boolean; password: string | null }> {
+    if (await repo.findUserByUsername(this.db, 'admin')) return { created: false, password: null };
+    const pw = password ?? randomBytes(9).toString('base64url');
+    try {
+      await repo.insertUser(this.db, { hallId, username: 'admin', passwordHash: await hashPassword(pw), name: 'Quản trị hệ thống', role: 'admin' });
+    } catch (err) {
+      if (err instanceof HubError) throw err;
+      // another hub process created it at the same moment
+      if ((err as { code?: string }).code === '23505') return { created: false, password: null };
+      throw err;
+    }
+    return { created: true, password: pw };
+  }
+}

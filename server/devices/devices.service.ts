@@ -1,0 +1,62 @@
+import type { Db } from '../db/pool.js';
+import { notFound } from '../errors.js';
+import type { CreateDeviceBody, Device } from '../../protocol/index.js';
+import { findCounter } from '../admin/setup.repo.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import * as repo from './devices.repo.js';
+
+/** Heartbeats come every 10 s; a device is online while its last one is younger than this. */
+export const ONLINE_WINDOW_SECONDS = 30;
+
+export class DevicesService {
+  constructor(private readonly db: Db) {}
+
+  async create(hallId: number, body: CreateDeviceBody): Promise<{ id: number; token: string }> {
+    if (body.counterId !== undefined && !(await findCounter(this.db, hallId, body.counterId))) {
+      throw notFound(`Không có quầy số ${body.counterId}`);
+    }
+    const token = newToken('d');
+    const id = await repo.insertDevice(this.db, {
+      hallId,
+      kind: body.kind,
+      name: body.name,
+      counterId: body.counterId ?? null,
+      printer: body.printer ?? null,
+      tokenHash: hashToken(token),
+    });
+    return { id, token };
+  }
+
+  async list(hallId: number): Promise<Device[]> {
+    const now = Date.now();
+    return (await repo.listDevices(this.db, hallId)).map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      name: d.name,
+      counterId: d.counter_id,
+      printer: d.printer,
+      createdAt: d.created_at.toISOString(),
+      revoked: d.revoked_at !== null,
+      health: {
+        online: d.revoked_at === null && d.online_until !== null && d.online_until.getTime() > now,
+        lastSeenAt: d.last_seen_at?.toISOString() ?? null,
+        faults: d.faults,
+      },
+    }));
+  }
+
+  async revoke(hallId: number, id: number): Promise<void> {
+    if (!(await repo.revokeDevice(this.db, hallId, id))) throw notFound(`Không có thiết bị số ${id}`);
+  }
+
+  async seen(id: number, faults?: { code: string; message: string }[]): Promise<void> {
+    const device = faults ? await repo.findDevice(this.db, id) : null;
+    const since = new Date().toISOString();
+    const merged = faults?.map((f) => ({ ...f, since: device?.faults.find((old) => old.code === f.code)?.since ?? since }));
+    await repo.touchDevice(this.db, id, ONLINE_WINDOW_SECONDS, merged);
+  }
+
+  async offline(id: number): Promise<void> {
+    await repo.markOffline(this.db, id);
+  }
+}

@@ -1,0 +1,46 @@
+import type { CallEvent, Counter, QueueUpdate, TicketUpdate } from '../protocol/index.js';
+
+/** Everything the hub announces after a commit. Listeners: realtime fan-out, voice, LED displays, printers. */
+export interface HubEvents {
+  'ticket.issued': { hallId: number; ticketId: number; serviceId: number; number: string; priority: boolean; deviceId: number | null };
+  'ticket.changed': { hallId: number; update: TicketUpdate };
+  'ticket.called': { hallId: number; call: CallEvent };
+  'counter.changed': { hallId: number; counter: Counter };
+  'queue.changed': { hallId: number; update: QueueUpdate };
+}
+
+export type HubEventName = keyof HubEvents;
+type Listener<K extends HubEventName> = (payload: HubEvents[K]) => void | Promise<void>;
+
+/**
+ * The hub's typed event bus. `emit` never throws and never waits: each listener runs on its own,
+ * and a listener's error (thrown or rejected) is reported to `onError`, never to the emitter.
+ */
+export class EventBus {
+  private readonly listeners = new Map<HubEventName, Set<Listener<HubEventName>>>();
+
+  constructor(private readonly onError: (err: unknown, event: HubEventName) => void) {}
+
+  on<K extends HubEventName>(event: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener as Listener<HubEventName>);
+    return () => set.delete(listener as Listener<HubEventName>);
+  }
+
+  emit<K extends HubEventName>(event: K, payload: HubEvents[K]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        const result = listener(payload);
+        if (result instanceof Promise) result.catch((err: unknown) => this.onError(err, event));
+      } catch (err) {
+        this.onError(err, event);
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from './config.js';
+import { createPool } from './db/pool.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { firstHall, insertHall } from './admin/setup.repo.js';
+import { seedDemoHall, DEMO_STAFF_PASSWORD, type DemoHall } from './demo/seed.js';
+import { AuthService } from './auth/auth.service.js';
+import { buildApp } from './app.js';
+
+const config = loadConfig();
+const log = pino({ level: config.logLevel });
+
+process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+let embedded: EmbeddedDatabase | null = null;
+let url = config.databaseUrl;
+if (!url) {
+  log.info({ dataDir: config.dataDir }, 'starting embedded PostgreSQL');
+  embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => log.debug({ pg: line }) });
+  url = embedded.url;
+}
+const db = createPool(url, 30);
+const applied = await migrate(db);
+if (applied.length) log.info({ applied }, 'migrations applied');
+
+const demoFile = path.join(config.dataDir, 'demo-devices.json');
+let hall = await firstHall(db);
+if (!hall) {
+  if (config.demo) {
+    const demo = await seedDemoHall(db);
+    await writeFile(demoFile, JSON.stringify(demo, null, 2));
+    await chmod(demoFile, 0o600);
+    log.info('demo hall created');
+  } else {
+    await insertHall(db, { code: 'HALL', name: 'Trung tâm Phục vụ hành chính công' });
+  }
+  hall = (await firstHall(db))!;
+}
+const admin = await new AuthService(db, config.sessionHours).ensureAdmin(hall.id, config.adminPassword);
+
+const { app } = await buildApp({ config, db, logger: log });
+await app.listen({ host: config.host, port: config.port });
+
+const base = config.publicUrl;
+const lines = [`Hall Hub is running: ${base}  (API docs ${base}/docs)`];
+if (admin.created) lines.push(`Admin account: admin / ${admin.password}${config.adminPassword ? ' (from HUB_ADMIN_PASSWORD)' : '  ← shown once, write it down'}`);
+const demo = await readFile(demoFile, 'utf8').then((s) => JSON.parse(s) as DemoHall, () => null);
+if (demo) {
+  lines.push(
+    `Demo hall "${hall.name}":`,
+    `  ticket kiosk   ${base}/kiosk/?token=${demo.kioskToken}`,
+    `  hall display   ${base}/display/?token=${demo.displayToken}`,
+    `  staff console  ${base}/staff/   staff: ${demo.staff.map((s) => `${s.username} (quầy ${s.counterNumber})`).join(', ')}, manager: quanly — password ${DEMO_STAFF_PASSWORD}`,
+  );
+}
+log.info(lines.join('\n'));
+process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await app.close().catch((err: unknown) => log.error({ err }, 'close failed'));
+  await db.end().catch(() => undefined);
+  await embedded?.stop().catch((err: unknown) => log.error({ err }, 'embedded PostgreSQL stop failed'));
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

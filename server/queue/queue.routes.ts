@@ -1,0 +1,72 @@
+import { Type } from '@sinclair/typebox';
+import {
+  CallTicketBody,
+  Counter,
+  CounterActionReply,
+  CounterQueue,
+  IdParams,
+  IssuedTicket,
+  IssueTicketBody,
+  NoShowBody,
+  Ticket,
+  TransferBody,
+  errorResponses,
+} from '../../protocol/index.js';
+import { access, type App, type Hub } from '../context.js';
+import { deviceOf, guard, userOf } from '../auth/auth.plugin.js';
+
+export async function queueRoutes(app: App, { hub }: { hub: Hub }) {
+  app.post(
+    '/tickets',
+    { schema: { tags: ['queue'], body: IssueTicketBody, response: { 201: IssuedTicket, ...errorResponses } }, preHandler: guard(access.issueTicket) },
+    async (req, reply) => {
+      const ticket = await hub.queue.issue(req.principal!.hallId, req.body.serviceId, req.body.priority ?? false, deviceOf(req)?.device.id ?? null);
+      return reply.code(201).send(ticket);
+    },
+  );
+
+  // Open: the QR code printed on a ticket leads here so a citizen can follow the queue on a phone.
+  app.get('/tickets/:id', { schema: { tags: ['queue'], params: IdParams, response: { 200: Ticket, ...errorResponses } } }, async (req) =>
+    hub.queue.getTicket(req.principal?.hallId ?? null, req.params.id),
+  );
+
+  const staff = guard(access.staff);
+  const actor = (req: Parameters<typeof userOf>[0]) => {
+    const u = userOf(req);
+    return { hallId: u.hallId, userId: u.user.id };
+  };
+  const counterSchema = { tags: ['counter'], params: IdParams, response: { 200: Counter, ...errorResponses } };
+  const ticketSchema = { tags: ['counter'], params: IdParams, response: { 200: CounterActionReply, ...errorResponses } };
+
+  app.post('/counters/:id/open', { schema: counterSchema, preHandler: staff }, async (req) => hub.queue.open(actor(req), req.params.id));
+  app.post('/counters/:id/pause', { schema: counterSchema, preHandler: staff }, async (req) => hub.queue.pause(actor(req), req.params.id, true));
+  app.post('/counters/:id/resume', { schema: counterSchema, preHandler: staff }, async (req) => hub.queue.pause(actor(req), req.params.id, false));
+  app.post('/counters/:id/close', { schema: counterSchema, preHandler: staff }, async (req) => hub.queue.close(actor(req), req.params.id));
+
+  app.post(
+    '/counters/:id/next',
+    { schema: { ...ticketSchema, response: { ...ticketSchema.response, 204: Type.Null() } }, preHandler: staff },
+    async (req, reply) => {
+      const ticket = await hub.queue.next(actor(req), req.params.id);
+      return ticket ? { ticket } : reply.code(204).send(null);
+    },
+  );
+  app.post('/counters/:id/call', { schema: { ...ticketSchema, body: CallTicketBody }, preHandler: staff }, async (req) => ({
+    ticket: await hub.queue.callSpecific(actor(req), req.params.id, req.body.ticketId),
+  }));
+  app.post('/counters/:id/recall', { schema: ticketSchema, preHandler: staff }, async (req) => ({ ticket: await hub.queue.recall(actor(req), req.params.id) }));
+  app.post('/counters/:id/serve', { schema: ticketSchema, preHandler: staff }, async (req) => ({ ticket: await hub.queue.serve(actor(req), req.params.id) }));
+  app.post('/counters/:id/done', { schema: ticketSchema, preHandler: staff }, async (req) => ({ ticket: await hub.queue.done(actor(req), req.params.id) }));
+  app.post('/counters/:id/no-show', { schema: { ...ticketSchema, body: Type.Optional(NoShowBody) }, preHandler: staff }, async (req) => ({
+    ticket: await hub.queue.noShow(actor(req), req.params.id, req.body?.requeue ?? false),
+  }));
+  app.post('/counters/:id/transfer', { schema: { ...ticketSchema, body: TransferBody }, preHandler: staff }, async (req) => ({
+    ticket: await hub.queue.transfer(actor(req), req.params.id, req.body.serviceId, req.body.counterId ?? null),
+  }));
+
+  app.get(
+    '/counters/:id/queue',
+    { schema: { tags: ['counter'], params: IdParams, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }), response: { 200: CounterQueue, ...errorResponses } }, preHandler: staff },
+    async (req) => hub.queue.counterQueue(req.principal!.hallId, req.params.id, req.query.limit ?? 200),
+  );
+}
