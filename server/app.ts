@@ -25,6 +25,7 @@ import { displaySnapshot, startRealtime, type HubServer } from './realtime/realt
 import { DisplaySnapshot } from '../protocol/index.js';
 import { access, type App, type Hub } from './context.js';
 import { guard } from './auth/auth.plugin.js';
+import { createFeatures } from './features.js';
 
 export const uiDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
@@ -72,6 +73,8 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     devices: new DevicesService(opts.db),
     queue: new QueueService(opts.db, bus, app.log),
   };
+
+  const features = createFeatures();
 
   app.setErrorHandler((err: FastifyError | HubError, req, reply) => {
     let status = 500;
@@ -130,6 +133,9 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
       v1.get('/display/snapshot', { schema: { tags: ['display'], response: { 200: DisplaySnapshot } }, preHandler: guard(access.display) }, async (req) =>
         displaySnapshot(hub, req.principal!.hallId),
       );
+      for (const feature of features) {
+        if (feature.routes) await v1.register(async (scope) => feature.routes!(scope, hub));
+      }
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
@@ -147,7 +153,11 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
   registerScreens(app);
 
   const io = startRealtime(hub, app.server);
+  for (const feature of features) await feature.start?.(hub, io);
   app.addHook('preClose', async () => {
+    for (const feature of [...features].reverse()) {
+      await Promise.resolve(feature.stop?.()).catch((err: unknown) => app.log.error({ err, feature: feature.name }, 'feature stop failed'));
+    }
     hub.queue.stop();
     io.disconnectSockets(true);
     await io.close().catch(() => undefined);
