@@ -7,6 +7,22 @@ export interface HubEvents {
   'ticket.called': { hallId: number; call: CallEvent };
   'counter.changed': { hallId: number; counter: Counter };
   'queue.changed': { hallId: number; update: QueueUpdate };
+  /** A dossier was received at a counter: the printing feature prints its receipt on that counter's printer. */
+  'dossier.received': {
+    hallId: number;
+    counterId: number | null;
+    ticketId: number | null;
+    receipt: {
+      code: string;
+      hallName: string;
+      procedure: string;
+      applicantName: string;
+      receivedAt: string;
+      dueAt: string;
+      staffName: string;
+      lookupUrl: string;
+    };
+  };
 }
 
 export type HubEventName = keyof HubEvents;
