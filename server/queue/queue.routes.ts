@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import {
   CallTicketBody,
   Counter,
@@ -14,6 +15,11 @@ import {
 } from '../../protocol/index.js';
 import { access, type App, type Hub } from '../context.js';
 import { deviceOf, guard, userOf } from '../auth/auth.plugin.js';
+
+/** Lets a client send no body at all where every field is optional. */
+const emptyBodyAsObject = async (req: FastifyRequest) => {
+  req.body ??= {};
+};
 
 export async function queueRoutes(app: App, { hub }: { hub: Hub }) {
   app.post(
@@ -57,8 +63,8 @@ export async function queueRoutes(app: App, { hub }: { hub: Hub }) {
   app.post('/counters/:id/recall', { schema: ticketSchema, preHandler: staff }, async (req) => ({ ticket: await hub.queue.recall(actor(req), req.params.id) }));
   app.post('/counters/:id/serve', { schema: ticketSchema, preHandler: staff }, async (req) => ({ ticket: await hub.queue.serve(actor(req), req.params.id) }));
   app.post('/counters/:id/done', { schema: ticketSchema, preHandler: staff }, async (req) => ({ ticket: await hub.queue.done(actor(req), req.params.id) }));
-  app.post('/counters/:id/no-show', { schema: { ...ticketSchema, body: Type.Optional(NoShowBody) }, preHandler: staff }, async (req) => ({
-    ticket: await hub.queue.noShow(actor(req), req.params.id, req.body?.requeue ?? false),
+  app.post('/counters/:id/no-show', { schema: { ...ticketSchema, body: NoShowBody }, preValidation: emptyBodyAsObject, preHandler: staff }, async (req) => ({
+    ticket: await hub.queue.noShow(actor(req), req.params.id, req.body.requeue ?? false),
   }));
   app.post('/counters/:id/transfer', { schema: { ...ticketSchema, body: TransferBody }, preHandler: staff }, async (req) => ({
     ticket: await hub.queue.transfer(actor(req), req.params.id, req.body.serviceId, req.body.counterId ?? null),
