@@ -47,7 +47,7 @@ export async function startEmbeddedPostgres(opts: {
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: true,
+    createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'unix_socket_directories='],
     onLog: (m) => {
