@@ -24,7 +24,13 @@ import { queueRoutes } from './queue/queue.routes.js';
 import { displaySnapshot, startRealtime, type HubServer } from './realtime/realtime.js';
 import { DisplaySnapshot } from '../protocol/index.js';
 import { access, type App, type Hub } from './context.js';
-import { guard } from './auth/auth.plugin.js';
+import { accessOf, guard, isGuard } from './auth/auth.plugin.js';
+import type { Access } from './auth/principal.js';
+import { AuditLog } from './audit/audit.js';
+import { listAudit } from './audit/audit.repo.js';
+import { AuditItem, AuditQuery, errorResponses } from '../protocol/index.js';
+import { Type } from '@sinclair/typebox';
+import fastifyHelmet from '@fastify/helmet';
 import { createFeatures } from './features.js';
 
 export const uiDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
@@ -37,10 +43,19 @@ const screens = [
   { prefix: '/tablet', dir: 'rating-tablet-ui' },
 ] as const;
 
+export interface RouteAccess {
+  method: string;
+  url: string;
+  /** Who may call it; null when it is open to anyone. */
+  access: Access | null;
+}
+
 export interface BuiltApp {
   app: App;
   hub: Hub;
   io: HubServer;
+  /** Every /api/v1 route with its access rule (for the authorization matrix). */
+  routes: RouteAccess[];
 }
 
 /** Postgres error codes that mean the request itself was wrong, not the hub. */
@@ -75,6 +90,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
   };
 
   const features = createFeatures();
+  const routeTable: RouteAccess[] = [];
 
   app.setErrorHandler((err: FastifyError | HubError, req, reply) => {
     let status = 500;
@@ -121,7 +137,40 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
   });
   app.addSchema(ErrorBody);
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyHelmet, {
+    hsts: opts.config.publicUrl.startsWith('https:'),
+    crossOriginEmbedderPolicy: false,
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...app.swaggerCSP.script],
+        styleSrc: ["'self'", "'unsafe-inline'", ...app.swaggerCSP.style],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
   await app.register(authPlugin, { auth: hub.auth });
+  const audit = new AuditLog(opts.db, app.log);
+  app.addHook('onResponse', audit.onResponse);
+  // Access checks run before body validation, so a caller who may not use a route learns nothing from it.
+  app.addHook('onRoute', (route) => {
+    const rule = accessOf(route.preHandler);
+    if (rule) {
+      const handlers = [route.preHandler ?? []].flat();
+      route.preHandler = handlers.filter((h) => !isGuard(h));
+      route.preValidation = [...handlers.filter(isGuard), ...[route.preValidation ?? []].flat()];
+    }
+    if (!route.url.startsWith('/api/v1/')) return;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeTable.push({ method, url: route.url, access: rule });
+    }
+  });
 
   await app.register(
     async (api) => {
@@ -137,6 +186,15 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
         if (feature.routes) await v1.register(async (scope) => feature.routes!(scope, hub));
       }
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      v1.get('/audit', { schema: { tags: ['admin'], querystring: AuditQuery, response: { 200: Type.Array(AuditItem), ...errorResponses } }, preHandler: guard(access.managers) }, async (req) => {
+        const rows = await listAudit(hub.db, req.principal!.hallId, {
+          from: req.query.from ? new Date(req.query.from) : null,
+          to: req.query.to ? new Date(req.query.to) : null,
+          beforeId: req.query.beforeId ?? null,
+          limit: req.query.limit ?? 100,
+        });
+        return rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actorType: r.actor_type, actorId: r.actor_id, actorName: r.actor_name, action: r.action, target: r.target, status: r.status, ip: r.ip }));
+      });
     },
     { prefix: '/api/v1' },
   );
@@ -159,11 +217,12 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
       await Promise.resolve(feature.stop?.()).catch((err: unknown) => app.log.error({ err, feature: feature.name }, 'feature stop failed'));
     }
     hub.queue.stop();
+    await audit.stop();
     io.disconnectSockets(true);
     await io.close().catch(() => undefined);
   });
 
-  return { app, hub, io };
+  return { app, hub, io, routes: routeTable };
 }
 
 function registerScreens(app: App): void {

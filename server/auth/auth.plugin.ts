@@ -26,11 +26,26 @@ export function tokenOf(req: FastifyRequest): string | null {
   return null;
 }
 
+/** A route's access check, carrying the rule it enforces so the hub can list who may call what. */
+export type Guard = preHandlerAsyncHookHandler & { readonly access: Access };
+
 /** A route's access check: 401 without a valid token, 403 for a role or device kind it does not allow. */
-export function guard(access: Access): preHandlerAsyncHookHandler {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
+export function guard(access: Access): Guard {
+  const check = async (req: FastifyRequest, _reply: FastifyReply) => {
     assertAccess(req.principal, access);
   };
+  return Object.assign(check, { access });
+}
+
+export const isGuard = (h: unknown): h is Guard => typeof h === 'function' && 'access' in h;
+
+/** The access rule of a route from its preHandler(s); null when the route is open to anyone. */
+export function accessOf(preHandler: unknown): Access | null {
+  const list = Array.isArray(preHandler) ? preHandler : [preHandler];
+  for (const h of list) {
+    if (typeof h === 'function' && 'access' in h) return (h as Guard).access;
+  }
+  return null;
 }
 
 export function assertAccess(p: Principal | null, access: Access): asserts p is Principal {
@@ -72,6 +87,7 @@ export const authPlugin = fp(
       req.principal = principal;
     });
     app.decorate('forgetToken', (token: string) => cache.delete(token));
+    app.decorate('forgetAllTokens', () => cache.clear());
   },
   { name: 'auth' },
 );
@@ -79,5 +95,7 @@ export const authPlugin = fp(
 declare module 'fastify' {
   interface FastifyInstance {
     forgetToken(token: string): void;
+    /** Drops every cached token (after revoking sessions or devices). */
+    forgetAllTokens(): void;
   }
 }

@@ -65,3 +65,28 @@ export async function findDeviceByTokenHash(db: Queryable, tokenHash: string): P
   );
   return rows[0] ?? null;
 }
+
+export async function recentLoginFailures(db: Queryable, username: string, ip: string, minutes: number): Promise<{ username: number; ip: number }> {
+  const { rows } = await db.query<{ username: number; ip: number }>(
+    `SELECT (SELECT count(*)::int FROM login_failures WHERE username = $1 AND at > now() - make_interval(mins => $3)) AS username,
+            (SELECT count(*)::int FROM login_failures WHERE ip = $2 AND at > now() - make_interval(mins => $3)) AS ip`,
+    [username, ip, minutes],
+  );
+  return rows[0]!;
+}
+
+export async function insertLoginFailure(db: Queryable, username: string, ip: string): Promise<void> {
+  await db.query('INSERT INTO login_failures (username, ip) VALUES ($1, $2)', [username.slice(0, 64), ip]);
+}
+
+export async function clearLoginFailures(db: Queryable, username: string): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE username = $1', [username]);
+}
+
+/** Revokes all live sessions of a user of the hall; null when the user is not in that hall. */
+export async function revokeUserSessions(db: Queryable, hallId: number, userId: number): Promise<number | null> {
+  const { rowCount: exists } = await db.query('SELECT 1 FROM users WHERE id = $1 AND hall_id = $2', [userId, hallId]);
+  if (!exists) return null;
+  const { rowCount } = await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  return rowCount ?? 0;
+}

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { CreateUserBody, LoginBody, LoginReply, Principal, User, errorResponses } from '../../protocol/index.js';
+import { CreateUserBody, IdParams, LoginBody, LoginReply, Principal, User, errorResponses } from '../../protocol/index.js';
 import { access, type App, type Hub } from '../context.js';
 import { guard, SESSION_COOKIE, tokenOf, userOf } from './auth.plugin.js';
 
 export async function authRoutes(app: App, { hub }: { hub: Hub }) {
   app.post('/auth/login', { schema: { tags: ['auth'], body: LoginBody, response: { 200: LoginReply, ...errorResponses } } }, async (req, reply) => {
-    const result = await hub.auth.login(req.body.username, req.body.password);
+    const result = await hub.auth.login(req.body.username, req.body.password, req.ip);
     const maxAge = Math.floor((Date.parse(result.expiresAt) - Date.now()) / 1000);
     reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(result.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`);
     return result;
@@ -24,6 +24,12 @@ export async function authRoutes(app: App, { hub }: { hub: Hub }) {
     if (p.type === 'device') return { type: 'device' as const, hallId: p.hallId, device: p.device };
     const u = p.user;
     return { type: 'user' as const, hallId: p.hallId, user: { id: u.id, username: u.username, name: u.name, role: u.role, ...(u.title ? { title: u.title } : {}) } };
+  });
+
+  app.delete('/users/:id/sessions', { schema: { tags: ['admin'], params: IdParams, response: { 200: Type.Object({ revoked: Type.Integer() }), ...errorResponses } }, preHandler: guard(access.admin) }, async (req) => {
+    const revoked = await hub.auth.revokeSessions(req.principal!.hallId, req.params.id);
+    app.forgetAllTokens();
+    return { revoked };
   });
 
   app.get('/users', { schema: { tags: ['admin'], response: { 200: Type.Array(User), ...errorResponses } }, preHandler: guard(access.managers) }, async (req) =>

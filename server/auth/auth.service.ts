@@ -1,11 +1,15 @@
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/pool.js';
-import { HubError, unauthorized, conflict } from '../errors.js';
+import { HubError, unauthorized, conflict, notFound } from '../errors.js';
 import type { CreateUserBody, LoginReply, User } from '../../protocol/index.js';
 import * as repo from './auth.repo.js';
 import { hashToken, newToken } from './tokens.js';
 import type { Principal } from './principal.js';
+
+export const LOGIN_WINDOW_MINUTES = 15;
+const MAX_FAILURES_PER_USERNAME = 10;
+const MAX_FAILURES_PER_IP = 50;
 
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 
@@ -19,10 +23,19 @@ export class AuthService {
     private readonly sessionHours: number,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginReply> {
+  /** Checks the password; too many recent failures for the username or the address → 429 before checking. */
+  async login(username: string, password: string, ip: string): Promise<LoginReply> {
+    const failures = await repo.recentLoginFailures(this.db, username, ip, LOGIN_WINDOW_MINUTES);
+    if (failures.username >= MAX_FAILURES_PER_USERNAME || failures.ip >= MAX_FAILURES_PER_IP) {
+      throw new HubError(429, 'rate_limited', `Đăng nhập sai quá nhiều lần: hãy thử lại sau ${LOGIN_WINDOW_MINUTES} phút / too many failed logins, retry later`);
+    }
     const user = await repo.findUserByUsername(this.db, username);
     const ok = user?.active ? await argon2.verify(user.password_hash, password).catch(() => false) : false;
-    if (!user || !ok) throw unauthorized('Sai tên đăng nhập hoặc mật khẩu / wrong username or password');
+    if (!user || !ok) {
+      await repo.insertLoginFailure(this.db, username, ip);
+      throw unauthorized('Sai tên đăng nhập hoặc mật khẩu / wrong username or password');
+    }
+    await repo.clearLoginFailures(this.db, username);
     const token = newToken('u');
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
     await repo.insertSession(this.db, hashToken(token), user.id, expiresAt);
@@ -54,6 +67,13 @@ export class AuthService {
     if (await repo.findUserByUsername(db, body.username)) throw conflict(`Tên đăng nhập "${body.username}" đã tồn tại`, 'username_taken');
     const row = await repo.insertUser(db, { hallId, ...body, passwordHash: await hashPassword(body.password) });
     return userView(row);
+  }
+
+  /** Ends every session of a user of the hall (lost device, staff leaving). */
+  async revokeSessions(hallId: number, userId: number): Promise<number> {
+    const n = await repo.revokeUserSessions(this.db, hallId, userId);
+    if (n === null) throw notFound(`Không có người dùng số ${userId}`);
+    return n;
   }
 
   async listUsers(hallId: number): Promise<User[]> {

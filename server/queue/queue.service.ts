@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type Db, type Queryable, type Tx, transaction } from '../db/pool.js';
 import type { EventBus } from '../events.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { HubError, conflict, notFound } from '../errors.js';
 import type { CallEvent, Counter, CounterQueue, IssuedTicket, Ticket, TicketUpdate } from '../../protocol/index.js';
 import * as setup from '../admin/setup.repo.js';
 import * as repo from './queue.repo.js';
@@ -290,7 +290,7 @@ export class QueueService {
   private async myCounter(tx: Tx, actor: Actor, counterId: number): Promise<setup.CounterRow> {
     const counter = await this.lockCounter(tx, actor.hallId, counterId);
     if (counter.status === 'closed' || counter.staff_id !== actor.userId) {
-      throw forbidden(`Bạn chưa mở quầy ${counter.number}: hãy mở quầy trước`);
+      throw new HubError(403, 'not_your_counter', `Bạn chưa mở quầy ${counter.number}: hãy mở quầy trước`);
     }
     return counter;
   }

@@ -1,0 +1,78 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/pool.js';
+import { insertAuditEntries, type AuditEntry } from './audit.repo.js';
+
+/**
+ * Records every state-changing API request (POST/PUT/PATCH/DELETE under /api/v1 that succeeded, and
+ * refusals of authenticated callers) after its response. Entries are written in batches every 200 ms
+ * so the audit costs one INSERT per burst, not one per request.
+ */
+export class AuditLog {
+  private buffer: AuditEntry[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  onResponse = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    if (!req.url.startsWith('/api/v1/')) return;
+    const status = reply.statusCode;
+    const p = req.principal;
+    if (status >= 400 && !p) return;
+    const route = req.routeOptions.url ?? req.url.split('?')[0]!;
+    if (route === '/api/v1/auth/login' && status >= 400) return;
+    this.buffer.push({
+      hallId: p?.hallId ?? null,
+      at: new Date(),
+      actorType: p ? p.type : route === '/api/v1/auth/login' ? 'user' : 'anonymous',
+      actorId: p ? (p.type === 'user' ? p.user.id : p.device.id) : null,
+      actorName: p ? (p.type === 'user' ? p.user.username : p.device.name) : loginName(req),
+      action: `${req.method} ${route}`,
+      target: Object.keys((req.params as object) ?? {}).length ? JSON.stringify(req.params) : null,
+      status,
+      ip: req.ip,
+    });
+    if (this.buffer.length >= 200) this.flushSoon(0);
+    else this.flushSoon(200);
+  };
+
+  private flushSoon(ms: number): void {
+    if (this.timer && ms > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Writes what is buffered; never throws (a failed batch is logged and dropped). */
+  flush(): Promise<void> {
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing.then(async () => {
+      if (!batch.length) return;
+      try {
+        await insertAuditEntries(this.db, batch);
+      } catch (err) {
+        this.log.error({ err, entries: batch.length }, 'audit entries not written');
+      }
+    });
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}
+
+function loginName(req: FastifyRequest): string | null {
+  const body = req.body as { username?: unknown } | undefined;
+  return typeof body?.username === 'string' ? body.username.slice(0, 64) : null;
+}

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, connectSocket, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import type { DemoHall } from '../../server/demo/seed.js';
+import { AuthService } from '../../server/auth/auth.service.js';
+import type { DeviceKind, Role } from '../../protocol/index.js';
+import type { AuditItem } from '../../protocol/audit.js';
+
+type Dbh = Awaited<ReturnType<typeof createTestDatabase>>;
+type Who = 'anonymous' | Role | DeviceKind;
+
+/**
+ * Routes open to anyone. Every other /api/v1 route must declare who may call it with guard(): a new
+ * route without one fails here until it is added to this list on purpose.
+ */
+const PUBLIC_ROUTES = new Set([
+  'POST /api/v1/auth/login',
+  'GET /api/v1/tickets/:id',
+  'GET /api/v1/openapi.json',
+]);
+
+describe('security', () => {
+  let dbh: Dbh;
+  let hub: TestHub;
+  let demo: DemoHall;
+  const tokens = new Map<Who, string | null>();
+
+  beforeAll(async () => {
+    dbh = await createTestDatabase();
+    demo = await seedHall(dbh.db);
+    await new AuthService(dbh.db, 12).ensureAdmin(demo.hallId, 'admin-pass-123');
+    hub = await startTestHub({ url: dbh.url });
+    const admin = await login(hub, 'admin', 'admin-pass-123');
+    tokens.set('anonymous', null);
+    tokens.set('admin', admin);
+    tokens.set('manager', await login(hub, 'quanly'));
+    tokens.set('staff', await login(hub, 'canbo1'));
+    tokens.set('kiosk', demo.kioskToken);
+    tokens.set('display', demo.displayToken);
+    for (const kind of ['lookup', 'tablet', 'agent'] as const) {
+      const r = await api<{ token: string }>(hub, 'POST', '/devices', admin, { kind, name: `Thiết bị ${kind}`, counterId: 1 });
+      tokens.set(kind, r.body.token);
+    }
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await dbh?.drop();
+  });
+
+  it('enforces roles and device kinds on every API route (authorization matrix)', async () => {
+    expect(hub.routes.length).toBeGreaterThan(20);
+    const skipCalls = new Set(['POST /api/v1/auth/logout']);
+    const failures: string[] = [];
+    for (const route of hub.routes) {
+      const key = `${route.method} ${route.url}`;
+      if (!route.access) {
+        if (!PUBLIC_ROUTES.has(key)) failures.push(`${key}: no access rule (add guard() or list it as public)`);
+        continue;
+      }
+      const path = route.url.replace(/^\/api\/v1/, '').replace(/:[A-Za-z]+/g, '999999');
+      for (const [who, token] of tokens) {
+        const allowed = who !== 'anonymous' && ([...(route.access.roles ?? []), ...(route.access.devices ?? [])] as string[]).includes(who);
+        if (allowed && skipCalls.has(key)) continue;
+        const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined;
+        const r = await api<{ error?: { code: string } }>(hub, route.method, path, token, body);
+        const refused = r.status === 401 || (r.status === 403 && r.body?.error?.code === 'forbidden');
+        if (who === 'anonymous' && r.status !== 401) failures.push(`${key} anonymous → ${r.status}, want 401`);
+        else if (who !== 'anonymous' && !allowed && !(r.status === 403 && r.body?.error?.code === 'forbidden')) failures.push(`${key} ${who} → ${r.status}, want 403`);
+        else if (allowed && refused) failures.push(`${key} ${who} → ${r.status} ${r.body?.error?.code}, want it allowed`);
+        if (r.status >= 500) failures.push(`${key} ${who} → ${r.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('enforces who may send which socket command', async () => {
+    for (const [who, token] of tokens) {
+      if (!token) continue;
+      const s = await connectSocket(hub, token);
+      const hb = await s.emitWithAck('device:heartbeat', {});
+      const isDevice = !['admin', 'manager', 'staff'].includes(who);
+      expect(hb.ok, `${who} heartbeat`).toBe(isDevice);
+      expect((await s.emitWithAck('snapshot:get')).ok, `${who} snapshot`).toBe(true);
+      s.close();
+    }
+  });
+
+  it('hashes passwords with argon2id and keeps no device or session token in clear', async () => {
+    const { rows: users } = await dbh.db.query<{ password_hash: string }>('SELECT password_hash FROM users');
+    expect(users.every((u) => u.password_hash.startsWith('$argon2id$'))).toBe(true);
+    const { rows: devices } = await dbh.db.query<{ token_hash: string }>('SELECT token_hash FROM devices');
+    expect(devices.map((d) => d.token_hash)).not.toContain(demo.kioskToken);
+    expect(devices.every((d) => /^[0-9a-f]{64}$/.test(d.token_hash))).toBe(true);
+    const { rows: sessions } = await dbh.db.query<{ token_hash: string }>('SELECT token_hash FROM sessions');
+    expect(sessions.map((s) => s.token_hash)).not.toContain(tokens.get('staff'));
+  });
+
+  it('limits failed logins per username, even for the right password afterwards', async () => {
+    const admin = tokens.get('admin')!;
+    await api(hub, 'POST', '/users', admin, { username: 'canbo9', password: 'right-password', name: 'Lý Thị Chín', role: 'staff' });
+    for (let i = 0; i < 10; i++) {
+      expect((await api(hub, 'POST', '/auth/login', null, { username: 'canbo9', password: `wrong-${i}` })).status).toBe(401);
+    }
+    const locked = await api(hub, 'POST', '/auth/login', null, { username: 'canbo9', password: 'right-password' });
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ error: { code: 'rate_limited' } });
+    await dbh.db.query(`UPDATE login_failures SET at = at - interval '20 minutes' WHERE username = 'canbo9'`);
+    expect((await api(hub, 'POST', '/auth/login', null, { username: 'canbo9', password: 'right-password' })).status).toBe(200);
+  });
+
+  it('expires and revokes sessions', async () => {
+    const token = await login(hub, 'canbo2');
+    expect((await api(hub, 'GET', '/auth/me', token)).status).toBe(200);
+    expect((await api(hub, 'POST', '/auth/logout', token)).status).toBe(204);
+    expect((await api(hub, 'GET', '/auth/me', token)).status).toBe(401);
+
+    const expiring = await login(hub, 'canbo3');
+    await dbh.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE username = 'canbo3')`);
+    hub.app.forgetAllTokens();
+    expect((await api(hub, 'GET', '/auth/me', expiring)).status).toBe(401);
+
+    const a = await login(hub, 'canbo4');
+    const b = await login(hub, 'canbo4');
+    const { rows } = await dbh.db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'canbo4'`);
+    const revoked = await api<{ revoked: number }>(hub, 'DELETE', `/users/${rows[0]!.id}/sessions`, tokens.get('admin')!);
+    expect(revoked.body.revoked).toBe(2);
+    expect((await api(hub, 'GET', '/auth/me', a)).status).toBe(401);
+    expect((await api(hub, 'GET', '/auth/me', b)).status).toBe(401);
+  });
+
+  it('sends security headers and a content security policy with the screens and the API', async () => {
+    const page = await fetch(`${hub.url}/kiosk/`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    const apiRes = await fetch(`${hub.url}/api/v1/tickets/1`);
+    expect(apiRes.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('keeps an audit log of state changes that managers can read', async () => {
+    const staff = tokens.get('staff')!;
+    await api(hub, 'POST', '/counters/1/open', staff);
+    await api(hub, 'POST', '/tickets', demo.kioskToken, { serviceId: 1 });
+    await api(hub, 'POST', '/counters/1/next', staff);
+    await expect
+      .poll(async () => (await api<AuditItem[]>(hub, 'GET', '/audit', tokens.get('manager')!)).body.filter((e) => e.status < 300).map((e) => e.action), { timeout: 5000 })
+      .toEqual(expect.arrayContaining(['POST /api/v1/counters/:id/open', 'POST /api/v1/tickets', 'POST /api/v1/counters/:id/next']));
+    const log = (await api<AuditItem[]>(hub, 'GET', '/audit', tokens.get('manager')!)).body;
+    expect(log.filter((e) => e.action === 'POST /api/v1/counters/:id/next' && e.actorName === 'Thiết bị agent')[0]).toMatchObject({ status: 403 });
+    const next = log.find((e) => e.action === 'POST /api/v1/counters/:id/next' && e.status === 200)!;
+    expect(next).toMatchObject({ actorType: 'user', actorName: 'canbo1', target: '{"id":1}', status: 200 });
+    expect(next.ip).toMatch(/127\.0\.0\.1/);
+    expect(log.find((e) => e.action === 'POST /api/v1/tickets' && e.status === 201)).toMatchObject({ actorType: 'device', actorName: 'Máy lấy số sảnh chính' });
+    expect((await api(hub, 'GET', '/audit', staff)).status).toBe(403);
+  });
+});
