@@ -210,7 +210,8 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
 
   registerScreens(app);
 
-  const io = startRealtime(hub, app.server);
+  const realtime = startRealtime(hub, app.server);
+  const io = realtime.io;
   for (const feature of features) await feature.start?.(hub, io);
   app.addHook('preClose', async () => {
     for (const feature of [...features].reverse()) {
@@ -218,8 +219,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     }
     hub.queue.stop();
     await audit.stop();
-    io.disconnectSockets(true);
-    await io.close().catch(() => undefined);
+    await realtime.close();
   });
 
   return { app, hub, io, routes: routeTable };

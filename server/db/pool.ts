@@ -12,8 +12,10 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export function createPool(connectionString: string, max = 20): Db {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
-  // An idle client's error (database restarted) must not crash the hub; the pool replaces it.
+  // A connection error (database restarted) must not crash the hub: idle clients are replaced by the pool,
+  // and a checked-out client (a transaction in flight, the socket.io adapter's LISTEN) fails its query or ends.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -13,6 +13,7 @@ import type { Hub } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import * as queueRepo from '../queue/queue.repo.js';
 import { findHall, listCounters } from '../admin/setup.repo.js';
+import { createPool } from '../db/pool.js';
 
 interface SocketData {
   principal: Principal;
@@ -67,6 +68,7 @@ function roomsOf(p: Principal): string[] {
       break;
   }
   if (p.device.counterId) list.push(rooms.counter(p.device.counterId));
+  list.push(rooms.device(p.device.id));
   return list;
 }
 
@@ -75,14 +77,17 @@ function roomsOf(p: Principal): string[] {
  * sends its snapshot, and fans the event bus out to the rooms that care. The PostgreSQL adapter carries
  * every emit to the sockets of the other hub processes.
  */
-export function startRealtime(hub: Hub, server: HttpServer): HubServer {
+export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; close(): Promise<void> } {
+  // The adapter holds one connection for LISTEN for good and does not release it when the database
+  // restarts, so it gets a small pool of its own: the hub's pool can always end cleanly.
+  const adapterPool = createPool(hub.db.options.connectionString ?? '', 3);
   const io: HubServer = new Server(server, {
     serveClient: false,
     cors: { origin: false },
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    adapter: createAdapter(hub.db, { errorHandler: (err) => hub.log.warn({ err }, 'socket.io adapter error'), heartbeatInterval: 5000, heartbeatTimeout: 12000 }),
+    adapter: createAdapter(adapterPool, { errorHandler: (err) => hub.log.warn({ err }, 'socket.io adapter error'), heartbeatInterval: 5000, heartbeatTimeout: 12000 }),
   });
 
   io.use((socket, next) => {
@@ -154,5 +159,12 @@ export function startRealtime(hub: Hub, server: HttpServer): HubServer {
     io.to(rooms.hall(hallId)).emit('queue:update', update);
   });
 
-  return io;
+  return {
+    io,
+    async close() {
+      io.disconnectSockets(true);
+      await io.close().catch(() => undefined);
+      await Promise.race([adapterPool.end().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    },
+  };
 }

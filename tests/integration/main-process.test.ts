@@ -25,8 +25,7 @@ interface Running {
 
 /** Starts `server/main.ts` as `npm start` does (without the UI build step), optionally as another user. */
 function startHub(env: Record<string, string>, asUser?: { uid: number; gid: number }): Running {
-  const tsx = path.join(root, 'node_modules/.bin/tsx');
-  const child = spawn(tsx, ['server/main.ts'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...asUser });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...asUser });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
