@@ -38,6 +38,7 @@ export const uiDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..
 /** The screens the hub serves: URL prefix → built app folder. */
 const screens = [
   { prefix: '/kiosk', dir: 'kiosk-ui' },
+  { prefix: '/lookup', dir: 'kiosk-ui' },
   { prefix: '/display', dir: 'display-ui' },
   { prefix: '/staff', dir: 'staff-ui' },
   { prefix: '/tablet', dir: 'rating-tablet-ui' },
@@ -62,6 +63,10 @@ export interface BuiltApp {
 const clientPgCodes: Record<string, [number, string]> = {
   '22P02': [400, 'bad_request'],
   '22003': [400, 'bad_request'],
+  '22021': [400, 'bad_request'],
+  '22P05': [400, 'bad_request'],
+  '54000': [400, 'bad_request'],
+  '22001': [400, 'bad_request'],
   '23503': [409, 'conflict'],
   '23505': [409, 'conflict'],
 };
@@ -75,6 +80,8 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     forceCloseConnections: true,
     return503OnClosing: true,
+    frameworkErrors: (err, _req, reply) =>
+      (reply as unknown as FastifyReply).code(err.statusCode ?? 400).send({ error: { code: err.statusCode === 414 ? 'uri_too_long' : 'bad_request', message: `Đường dẫn không hợp lệ / ${err.message}` } }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bus = new EventBus((err, event) => app.log.error({ err, event }, 'event listener failed'));

@@ -81,7 +81,8 @@ export async function api<T = unknown>(hub: { url: string }, method: string, pat
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${hub.url}/api/v1${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  const json = res.headers.get('content-type')?.includes('json');
+  return { status: res.status, body: (json && text ? JSON.parse(text) : text || null) as T };
 }
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
