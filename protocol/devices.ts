@@ -19,8 +19,9 @@ export const CreateDeviceBody = Type.Object(
     printer: Type.Optional(
       Type.String({
         maxLength: 200,
-        pattern: '^(tcp://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|/dev/[A-Za-z0-9._/-]+|sim)$',
-        description: 'where prints go: tcp://host:9100, a device path, or sim',
+        pattern: '^(tcp://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|/dev/[A-Za-z0-9._/-]+|sim|agent(:[0-9]{1,10})?)(\\?[A-Za-z0-9=&._-]{0,100})?$',
+        description:
+          'where prints go: tcp://host:9100, a device path, sim, or agent:<agentDeviceId> (the agent on this device\'s PC; `agent` on the agent itself); options as ?type=epson|star&text=raster|cp1258&width=80|58',
       }),
     ),
   },

@@ -9,6 +9,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable } from './common.js';
 import { Counter } from './setup.js';
 import { TicketStatus } from './queue.js';
+import type { RatingRequest } from './ratings.js';
+import type { BoardSnapshot } from './board.js';
+import type { DeviceHealthEvent } from './voice.js';
+import type { AgentPrinterReport, AgentPrintJob, AgentPrintResult, AgentScan, PrintStatusEvent, ScanEvent } from './hardware.js';
 
 /** A number called (or called again) at a counter. Sent to displays, the counter's room and the board. */
 export const CallEvent = Type.Object({
@@ -21,6 +25,8 @@ export const CallEvent = Type.Object({
   serviceName: Type.String(),
   recall: Type.Boolean(),
   at: Type.String({ format: 'date-time' }),
+  /** The announcement's audio (audio/wav, GET with the display's token); absent when the hall's voice is off. */
+  audioUrl: Type.Optional(Type.String()),
 });
 export type CallEvent = Static<typeof CallEvent>;
 
@@ -88,6 +94,18 @@ export interface ServerToClientEvents {
   'counter:update': (counter: Counter) => void;
   /** A ticket changed state. */
   'ticket:update': (update: TicketUpdate) => void;
+  /** A ticket was just served at this counter: the counter's rating tablet asks the citizen to rate it (counter room only). */
+  'rating:request': (request: RatingRequest) => void;
+  /** The managers' live board changed (managers room and subscribed board displays; coalesced, at most every 500 ms per hall). */
+  'board:update': (snapshot: BoardSnapshot) => void;
+  /** A device or hub-local driver went online/offline or its faults changed (managers room). */
+  'device:health': (event: DeviceHealthEvent) => void;
+  /** The outcome of a print this device asked for (a kiosk's ticket; receipts and reprints also go to staff consoles). */
+  'print:status': (status: PrintStatusEvent) => void;
+  /** A job for a hardware agent to print (the agent's device room); answered with `agent:print-result`. */
+  'print:job': (job: AgentPrintJob) => void;
+  /** A code scanned on the agent paired with this lookup kiosk. */
+  scan: (scan: ScanEvent) => void;
 }
 
 /** Commands clients send to the hub. Every payload is validated by the hub. */
@@ -96,6 +114,14 @@ export interface ClientToServerEvents {
   'snapshot:get': (ack?: Ack) => void;
   /** Device health report. */
   'device:heartbeat': (heartbeat: DeviceHeartbeat, ack?: Ack) => void;
+  /** The live board (managers, admins, display devices): join its updates; the ack carries the current snapshot. */
+  'board:subscribe': (ack?: Ack<BoardSnapshot>) => void;
+  /** Agent: the outcome of a `print:job`; the ack means the hub recorded it. */
+  'agent:print-result': (result: AgentPrintResult, ack?: Ack) => void;
+  /** Agent: its printer's status, on connect and on every change. */
+  'agent:printer': (report: AgentPrinterReport, ack?: Ack) => void;
+  /** Agent: a code its barcode scanner read; forwarded as `scan` to the paired lookup kiosk. */
+  'agent:scan': (scan: AgentScan, ack?: Ack<{ delivered: number }>) => void;
 }
 
 /** Room names: one place so the hub and tests agree. */
@@ -106,4 +132,5 @@ export const rooms = {
   managers: (hallId: number) => `hall:${hallId}:managers`,
   kiosks: (hallId: number) => `hall:${hallId}:kiosks`,
   counter: (counterId: number) => `counter:${counterId}`,
+  device: (deviceId: number) => `device:${deviceId}`,
 } as const;

@@ -77,6 +77,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: opts.logger === false ? false : { level: opts.config.logLevel } }),
     bodyLimit: 256 * 1024,
+    pluginTimeout: 60_000,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     forceCloseConnections: true,
     return503OnClosing: true,

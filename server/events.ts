@@ -1,4 +1,5 @@
 import type { CallEvent, Counter, QueueUpdate, TicketUpdate } from '../protocol/index.js';
+import type { DeviceHealthEvent, DriverKind } from '../protocol/voice.js';
 
 /** Everything the hub announces after a commit. Listeners: realtime fan-out, voice, LED displays, printers. */
 export interface HubEvents {
@@ -7,6 +8,10 @@ export interface HubEvents {
   'ticket.called': { hallId: number; call: CallEvent };
   'counter.changed': { hallId: number; counter: Counter };
   'queue.changed': { hallId: number; update: QueueUpdate };
+  /** A citizen rated a served ticket on the counter's tablet (committed). */
+  'rating.recorded': { hallId: number; ratingId: number; ticketId: number; counterId: number; staffId: number; level: number };
+  /** A dossier was received or changed status (committed): consoles and the board refresh. */
+  'dossier.changed': { hallId: number; code: string; status: string; counterId: number | null; at: string };
   /** A dossier was received at a counter: the printing feature prints its receipt on that counter's printer. */
   'dossier.received': {
     hallId: number;
@@ -23,6 +28,22 @@ export interface HubEvents {
       lookupUrl: string;
     };
   };
+  /** A printer failed a job or reports a problem (`printer_*` fault on `deviceId`): the board raises the printer alarm. */
+  'printer.fault': { hallId: number; deviceId: number; printer: string | null; code: string; state: string; message: string; jobId: number | null };
+  /** A printer that had a fault works again (its `printer_*` faults are cleared). */
+  'printer.ok': { hallId: number; deviceId: number; printer: string | null };
+  /** A hub-local driver (voice engine, LED display, keypad) reports its health for a hall it serves; the health feature stores it. */
+  'driver.health': {
+    hallId: number;
+    driver: string;
+    kind: DriverKind;
+    path: string | null;
+    counterNumber: number | null;
+    online: boolean;
+    faults: { code: string; message: string }[];
+  };
+  /** A device or driver went offline/online or its faults changed (reported once across hub processes): the live board shows it. */
+  'device.health': DeviceHealthEvent;
 }
 
 export type HubEventName = keyof HubEvents;

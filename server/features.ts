@@ -1,5 +1,14 @@
 import type { App, Hub } from './context.js';
 import type { HubServer } from './realtime/realtime.js';
+import { dossiersFeature } from './dossiers/feature.js';
+import { ratingsFeature } from './ratings/ratings.feature.js';
+import { rankingsFeature } from './rankings/rankings.feature.js';
+import { boardFeature } from './board/board.feature.js';
+import { reportsFeature } from './reports/reports.feature.js';
+import { healthFeature } from './devices/health.feature.js';
+import { voiceFeature } from './hardware/voice/voice.feature.js';
+import { serialFeature } from './hardware/serial/serial.feature.js';
+import { printingFeature } from './hardware/printing/printing.feature.js';
 
 /**
  * A feature module of the hub (printing, voice, dossiers, ratings, board…): its routes, and listeners it
@@ -18,5 +27,15 @@ export interface Feature {
 
 /** Every feature the hub runs. Each feature module adds itself here with one line. */
 export function createFeatures(): Feature[] {
-  return [];
+  return [
+    healthFeature(),
+    voiceFeature(),
+    serialFeature(),
+    printingFeature(),
+    dossiersFeature(),
+    ratingsFeature(),
+    rankingsFeature(),
+    boardFeature(),
+    reportsFeature(),
+  ];
 }

@@ -88,8 +88,9 @@ export async function departmentExists(db: Queryable, hallId: number, id: number
 
 export async function listServices(db: Queryable, hallId: number): Promise<(ServiceRow & { waiting: number })[]> {
   const { rows } = await db.query<ServiceRow & { waiting: number }>(
-    `SELECT s.*, (SELECT count(*)::int FROM tickets t WHERE t.service_id = s.id AND t.status = 'waiting') AS waiting
-       FROM services s WHERE s.hall_id = $1 ORDER BY s.sort_order, s.id`,
+    `SELECT s.*, (SELECT count(*)::int FROM tickets t WHERE t.service_id = s.id AND t.status = 'waiting'
+                    AND t.day = (now() AT TIME ZONE h.timezone)::date) AS waiting
+       FROM services s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1 ORDER BY s.sort_order, s.id`,
     [hallId],
   );
   return rows;
@@ -135,7 +136,7 @@ export async function findCounter(db: Queryable, hallId: number, id: number): Pr
 
 /** Locks the counter row for the rest of the transaction: every action on one counter runs one at a time. */
 export async function lockCounter(db: Queryable, hallId: number, id: number): Promise<CounterRow | null> {
-  const { rows } = await db.query<Omit<CounterRow, 'service_ids'>>('SELECT * FROM counters WHERE hall_id = $1 AND id = $2 FOR UPDATE', [hallId, id]);
+  const { rows } = await db.query<Omit<CounterRow, 'service_ids'>>('SELECT * FROM counters WHERE hall_id = $1 AND id = $2 FOR NO KEY UPDATE', [hallId, id]);
   const row = rows[0];
   if (!row) return null;
   const svc = await db.query<{ service_id: number }>('SELECT service_id FROM counter_services WHERE counter_id = $1 ORDER BY service_id', [id]);

@@ -4,6 +4,8 @@ import { insertUser } from '../auth/auth.repo.js';
 import { hashPassword } from '../auth/auth.service.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { insertDevice } from '../devices/devices.repo.js';
+import { seedDossierCatalogue } from '../dossiers/demo.js';
+import { setMaxWait } from '../board/board.repo.js';
 
 export const DEMO_STAFF_PASSWORD = 'demo12345';
 
@@ -11,6 +13,8 @@ export interface DemoHall {
   hallId: number;
   kioskToken: string;
   displayToken: string;
+  /** The rating tablet of each counter, by counter number. */
+  tabletTokens: Record<number, string>;
   staff: { username: string; name: string; counterNumber: number }[];
 }
 
@@ -44,6 +48,9 @@ const counters: { number: number; name: string; services: string[]; staff: { use
   { number: 6, name: 'Quầy 6 – Lao động, TB&XH', services: ['ldtbxh'], staff: { username: 'canbo6', name: 'Vũ Đức Anh', title: 'Chuyên viên Lao động – TB&XH' } },
 ];
 
+/** SLA targets of the demo services: the board raises an alert when someone waits longer (minutes). */
+const demoSlaMinutes: Record<string, number> = { hotich: 20, chungthuc: 15, datdai: 30, moitruong: 30, xaydung: 30, dkkd: 25, ldtbxh: 20, vanhoa: 20 };
+
 /** Seeds a district one-stop hall with real fields, six counters, staff, a kiosk and a display. */
 export async function seedDemoHall(db: Db): Promise<DemoHall> {
   const staffHash = await hashPassword(DEMO_STAFF_PASSWORD);
@@ -56,6 +63,7 @@ export async function seedDemoHall(db: Db): Promise<DemoHall> {
     const deptIds = new Map<string, number>();
     for (const d of departments) deptIds.set(d.key, await setup.insertDepartment(tx, hallId, d.name, d.en));
     const serviceIds = new Map<string, number>();
+    const tabletTokens: Record<number, string> = {};
     for (const s of services) {
       const row = await setup.insertService(tx, {
         hallId,
@@ -69,9 +77,13 @@ export async function seedDemoHall(db: Db): Promise<DemoHall> {
         active: true,
       });
       serviceIds.set(s.key, row.id);
+      await setMaxWait(tx, hallId, row.id, demoSlaMinutes[s.key] ?? null);
     }
     for (const c of counters) {
-      await setup.insertCounter(tx, hallId, c.number, c.name, c.services.map((k) => serviceIds.get(k)!));
+      const counterId = await setup.insertCounter(tx, hallId, c.number, c.name, c.services.map((k) => serviceIds.get(k)!));
+      const tabletToken = newToken('d');
+      await insertDevice(tx, { hallId, kind: 'tablet', name: `Máy tính bảng đánh giá – Quầy ${c.number}`, counterId, printer: null, tokenHash: hashToken(tabletToken) });
+      tabletTokens[c.number] = tabletToken;
       await insertUser(tx, { hallId, username: c.staff.username, passwordHash: staffHash, name: c.staff.name, role: 'staff', title: c.staff.title });
     }
     await insertUser(tx, { hallId, username: 'quanly', passwordHash: staffHash, name: 'Đỗ Thanh Hà', role: 'manager', title: 'Trưởng Bộ phận Một cửa' });
@@ -79,10 +91,12 @@ export async function seedDemoHall(db: Db): Promise<DemoHall> {
     const displayToken = newToken('d');
     await insertDevice(tx, { hallId, kind: 'kiosk', name: 'Máy lấy số sảnh chính', counterId: null, printer: 'sim', tokenHash: hashToken(kioskToken) });
     await insertDevice(tx, { hallId, kind: 'display', name: 'Màn hình sảnh chờ', counterId: null, printer: null, tokenHash: hashToken(displayToken) });
+    await seedDossierCatalogue(tx, hallId);
     return {
       hallId,
       kioskToken,
       displayToken,
+      tabletTokens,
       staff: counters.map((c) => ({ username: c.staff.username, name: c.staff.name, counterNumber: c.number })),
     };
   });

@@ -65,7 +65,7 @@ export async function insertTicket(
 
 export async function findTicket(db: Queryable, hallId: number | null, id: number, lock = false): Promise<TicketRow | null> {
   const { rows } = await db.query<TicketRow>(
-    `SELECT * FROM tickets WHERE id = $1 AND ($2::int IS NULL OR hall_id = $2)${lock ? ' FOR UPDATE' : ''}`,
+    `SELECT * FROM tickets WHERE id = $1 AND ($2::int IS NULL OR hall_id = $2)${lock ? ' FOR NO KEY UPDATE' : ''}`,
     [id, hallId],
   );
   return rows[0] ?? null;
@@ -107,7 +107,7 @@ export async function claimHead(
       WHERE hall_id = $1 AND day = $2 AND priority = $3 AND status = 'waiting'
         AND service_id = ANY($4::int[]) AND (reserved_counter_id IS NULL OR reserved_counter_id = $5)
       ORDER BY queued_at, id
-      LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED`,
     [q.hallId, q.day, q.priority, q.serviceIds, q.counterId],
   );
   return rows[0] ?? null;
@@ -138,7 +138,7 @@ export async function setPriorityStreak(db: Queryable, counterId: number, streak
 
 /** The ticket a counter is calling or serving, locked. */
 export async function inProgress(db: Queryable, counterId: number): Promise<TicketRow | null> {
-  const { rows } = await db.query<TicketRow>(`SELECT * FROM tickets WHERE counter_id = $1 AND status IN ('called', 'serving') FOR UPDATE`, [counterId]);
+  const { rows } = await db.query<TicketRow>(`SELECT * FROM tickets WHERE counter_id = $1 AND status IN ('called', 'serving') FOR NO KEY UPDATE`, [counterId]);
   return rows[0] ?? null;
 }
 

@@ -5,6 +5,7 @@ import { HubError, conflict, notFound } from '../errors.js';
 import type { CallEvent, Counter, CounterQueue, IssuedTicket, Ticket, TicketUpdate } from '../../protocol/index.js';
 import * as setup from '../admin/setup.repo.js';
 import * as repo from './queue.repo.js';
+import { callAudioUrl } from '../hardware/voice/audio-url.js';
 import { capacityOf, choosePriority, formatTicketNumber, type PriorityPolicy } from './numbering.js';
 
 type Actor = { hallId: number; userId: number };
@@ -329,6 +330,7 @@ export class QueueService {
       serviceName: service?.name ?? '',
       recall: call.recall,
       at: call.at.toISOString(),
+      audioUrl: await callAudioUrl(this.db, hallId, call.ticket.id, call.ticket.call_count),
     };
     this.bus.emit('ticket.called', { hallId, call: event });
     this.ticketChanged(hallId, call.ticket);

@@ -1,0 +1,265 @@
+/**
+ * Dossier bench (standalone): `node_modules/.bin/tsx bench/dossiers.ts [--dossiers=1000000] [--events-per=5]`
+ *
+ * Targets: the public lookup p99 ≤ 10 ms with 1,000,000 dossiers and 5,000,000 timeline events; receiving a
+ * dossier, print job included (the `dossier.received` event handled), p99 ≤ 100 ms.
+ *
+ * Runs an embedded PostgreSQL in a temporary folder (or DATABASE_URL's server, in a fresh database), bulk-generates
+ * the data with generate_series, then measures over real HTTP against the whole hub (its rate limiter included,
+ * with limits raised so the bench is never refused). Prints a table and a JSON line.
+ */
+import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { buildApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embedded.js';
+import { migrate } from '../server/db/migrate.js';
+import { createPool } from '../server/db/pool.js';
+import { seedDemoHall, DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
+
+const arg = (name: string, fallback: number) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const n = hit ? Number(hit.split('=')[1]) : fallback;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+const DOSSIERS = arg('dossiers', 1_000_000);
+const EVENTS_PER = arg('events-per', 5);
+const LOOKUPS = arg('lookups', 5000);
+const RECEPTIONS = arg('receptions', 1000);
+const DAYS = 500;
+
+const t0 = performance.now();
+const log = (s: string) => process.stdout.write(`[dossiers ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${s}\n`);
+
+function quantiles(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { n: s.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: s[s.length - 1]! };
+}
+const ms = (v: number) => v.toFixed(2);
+
+async function main() {
+  let embedded: EmbeddedDatabase | null = null;
+  let dir: string | null = null;
+  let url = process.env.DATABASE_URL ?? '';
+  let dropDb: (() => Promise<void>) | null = null;
+  if (url) {
+    const name = `bench_dossiers_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    const base = url;
+    url = u.toString();
+    dropDb = async () => {
+      const a = new pg.Client({ connectionString: base });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    };
+  } else {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'hallhub-bench-dossiers-'));
+    await chmod(dir, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'bench' });
+    url = embedded.url;
+  }
+  const db = createPool(url, 30);
+  let closeHub: (() => Promise<void>) | null = null;
+  try {
+    await migrate(db);
+    const demo = await seedDemoHall(db);
+    log(`database ready (${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}); generating ${DOSSIERS.toLocaleString('en')} dossiers, ${(DOSSIERS * EVENTS_PER).toLocaleString('en')} events`);
+
+    // ---- bulk data: DAYS past hall days, DOSSIERS/DAYS dossiers a day, EVENTS_PER events each ----
+    const g0 = performance.now();
+    const c = await db.connect();
+    try {
+      await c.query('SET synchronous_commit = off');
+      await c.query(`SET maintenance_work_mem = '256MB'`);
+      // Bulk load only: the generated rows are consistent by construction, so skip the per-row foreign-key checks,
+      // and build the timeline index once after the load (same definition as migration 004).
+      await c.query('SET session_replication_role = replica');
+      await c.query('DROP INDEX dossier_events_dossier_idx');
+      await c.query(
+        `INSERT INTO dossiers (hall_id, code, day, seq, procedure_id, processing_days, applicant_name, applicant_phone, status,
+                               received_at, due_day, due_at, result_at, closed_at, counter_id, staff_id)
+         SELECT $1, '000.00.12.H40-' || to_char(x.day, 'YYMMDD') || '-' || lpad(x.seq::text, 4, '0'), x.day, x.seq,
+                p.ids[1 + x.i % cardinality(p.ids)], p.days[1 + x.i % cardinality(p.ids)],
+                'Nguyễn Văn Thử ' || x.i, '09' || lpad((x.i % 100000000)::text, 8, '0'),
+                CASE WHEN x.day < current_date - 30 THEN 'returned' ELSE 'processing' END,
+                x.at, x.day + 7, (x.day + 7 + time '17:00') AT TIME ZONE 'Asia/Ho_Chi_Minh',
+                CASE WHEN x.day < current_date - 30 THEN x.at + interval '5 days' END,
+                CASE WHEN x.day < current_date - 30 THEN x.at + interval '6 days' END,
+                (SELECT min(id) FROM counters WHERE hall_id = $1), NULL
+           FROM (SELECT i, current_date - 1 - (i % $3) AS day, i / $3 + 1 AS seq,
+                        ((current_date - 1 - (i % $3)) + time '07:30' + (i / $3) * interval '2 seconds') AT TIME ZONE 'Asia/Ho_Chi_Minh' AS at
+                   FROM generate_series(0, $2 - 1) i) x
+          CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids, array_agg(processing_days ORDER BY id) AS days FROM procedures WHERE hall_id = $1) p`,
+        [demo.hallId, DOSSIERS, DAYS],
+      );
+      log(`dossiers inserted in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+      const e0 = performance.now();
+      await c.query(
+        `INSERT INTO dossier_events (dossier_id, kind, status, from_status, note, at)
+         SELECT d.id, 'status',
+                (ARRAY['received','processing','supplement_required','processing','result_ready','returned'])[least(k, 6)],
+                CASE WHEN k > 1 THEN (ARRAY['received','processing','supplement_required','processing','result_ready'])[least(k - 1, 5)] END,
+                CASE WHEN k = 1 THEN 'Tiếp nhận tại quầy số 1' WHEN k = 3 THEN 'Bổ sung bản sao giấy tờ' END,
+                d.received_at + (k - 1) * interval '1 day'
+           FROM dossiers d CROSS JOIN generate_series(1, $1) k`,
+        [EVENTS_PER],
+      );
+      await c.query('CREATE INDEX dossier_events_dossier_idx ON dossier_events (dossier_id, id)');
+      await c.query('SET session_replication_role = DEFAULT');
+      log(`events inserted and indexed in ${((performance.now() - e0) / 1000).toFixed(1)} s`);
+      const a0 = performance.now();
+      await c.query('VACUUM ANALYZE dossiers');
+      await c.query('VACUUM ANALYZE dossier_events');
+      log(`vacuum analyze in ${((performance.now() - a0) / 1000).toFixed(1)} s`);
+    } finally {
+      c.release();
+    }
+    const counts = await db.query<{ d: number; e: number; size: string }>(
+      `SELECT (SELECT count(*)::int FROM dossiers) AS d, (SELECT count(*)::int FROM dossier_events) AS e, pg_size_pretty(pg_database_size(current_database())) AS size`,
+    );
+    const genSeconds = (performance.now() - g0) / 1000;
+    log(`data: ${counts.rows[0]!.d.toLocaleString('en')} dossiers, ${counts.rows[0]!.e.toLocaleString('en')} events, database ${counts.rows[0]!.size}, ${genSeconds.toFixed(1)} s`);
+
+    // ---- the hub ----
+    const config = {
+      ...loadConfig({}),
+      databaseUrl: url,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      lookupPerMinute: 1_000_000,
+      lookupMissesPerHour: 1_000_000,
+    };
+    const built = await buildApp({ config, db, logger: false });
+    await built.app.listen({ host: '127.0.0.1', port: 0 });
+    closeHub = () => built.app.close();
+    const addr = built.app.server.address();
+    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/v1`;
+
+    // ---- lookup ----
+    const sample = await db.query<{ code: string }>(`SELECT code FROM dossiers TABLESAMPLE SYSTEM (1) LIMIT $1`, [LOOKUPS]);
+    const codes = sample.rows.map((r) => r.code);
+    const get = async (code: string) => {
+      const s = performance.now();
+      const res = await fetch(`${base}/dossiers/${code}`);
+      await res.arrayBuffer();
+      const took = performance.now() - s;
+      return { took, status: res.status };
+    };
+    for (let i = 0; i < 300; i++) await get(codes[i % codes.length]!); // warm-up
+    const lookupTimes: number[] = [];
+    for (const code of codes) {
+      const r = await get(code);
+      if (r.status !== 200) throw new Error(`lookup ${code}: HTTP ${r.status}`);
+      lookupTimes.push(r.took);
+    }
+    const lookup = quantiles(lookupTimes);
+    log(`lookup (found, sequential): p50 ${ms(lookup.p50)} ms, p99 ${ms(lookup.p99)} ms over ${lookup.n}`);
+    const missTimes: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const r = await get(`000.00.12.H40-990101-${String(1000 + i)}`);
+      if (r.status !== 404) throw new Error(`unknown code answered HTTP ${r.status}`);
+      missTimes.push(r.took);
+    }
+    const miss = quantiles(missTimes);
+    log(`lookup (unknown code): p50 ${ms(miss.p50)} ms, p99 ${ms(miss.p99)} ms over ${miss.n}`);
+    // 8 lookups in flight: throughput on this machine.
+    const c0 = performance.now();
+    let next = 0;
+    const concurrentTimes: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < codes.length) {
+          const code = codes[next++]!;
+          concurrentTimes.push((await get(code)).took);
+        }
+      }),
+    );
+    const concurrent = quantiles(concurrentTimes);
+    const perSecond = Math.round(codes.length / ((performance.now() - c0) / 1000));
+    log(`lookup (8 in flight): ${perSecond}/s, p99 ${ms(concurrent.p99)} ms`);
+
+    // ---- receipts: POST /dossiers at an open counter; done when the dossier.received event was handled ----
+    const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'canbo1', password: DEMO_STAFF_PASSWORD }) });
+    const token = ((await login.json()) as { token: string }).token;
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const counters = (await (await fetch(`${base}/counters`, { headers: auth })).json()) as { id: number; number: number }[];
+    const counterId = counters.find((x) => x.number === 1)!.id;
+    await fetch(`${base}/counters/${counterId}/open`, { method: 'POST', headers: { authorization: auth.authorization } });
+    const handled = new Map<string, number>();
+    built.hub.bus.on('dossier.received', (e) => void handled.set(e.receipt.code, performance.now()));
+    const receiveTimes: number[] = [];
+    const handledTimes: number[] = [];
+    for (let i = 0; i < RECEPTIONS + 50; i++) {
+      const s = performance.now();
+      const res = await fetch(`${base}/dossiers`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ procedure: 'Đăng ký khai sinh', applicantName: `Lê Thị Bench ${i}`, applicantPhone: '0912345678', eventId: `bench-${i}` }),
+      });
+      const body = (await res.json()) as { code: string };
+      const took = performance.now() - s;
+      if (res.status !== 201) throw new Error(`receive: HTTP ${res.status} ${JSON.stringify(body)}`);
+      const at = handled.get(body.code);
+      if (at === undefined) throw new Error(`dossier.received for ${body.code} not emitted before the answer`);
+      if (i >= 50) {
+        receiveTimes.push(took);
+        handledTimes.push(at - s);
+      }
+    }
+    const receive = quantiles(receiveTimes);
+    const receiveHandled = quantiles(handledTimes);
+    log(`receive: p50 ${ms(receive.p50)} ms, p99 ${ms(receive.p99)} ms over ${receive.n} (receipt event handled at p99 ${ms(receiveHandled.p99)} ms)`);
+
+    const rssMb = Math.round(process.memoryUsage().rss / 1048576);
+    const rows: [string, string, string, string, string][] = [
+      ['lookup, found (1 in flight)', ms(lookup.p50), ms(lookup.p99), ms(lookup.max), '≤ 10 ms'],
+      ['lookup, unknown code', ms(miss.p50), ms(miss.p99), ms(miss.max), '≤ 10 ms'],
+      [`lookup, 8 in flight (${perSecond}/s)`, ms(concurrent.p50), ms(concurrent.p99), ms(concurrent.max), '—'],
+      ['receive + receipt event', ms(receive.p50), ms(receive.p99), ms(receive.max), '≤ 100 ms'],
+    ];
+    process.stdout.write(`\n${'measure'.padEnd(34)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}  target\n`);
+    for (const r of rows) process.stdout.write(`${r[0].padEnd(34)} ${r[1].padStart(8)} ${r[2].padStart(8)} ${r[3].padStart(8)}  ${r[4]}\n`);
+    const verdicts = { lookupP99Ok: lookup.p99 <= 10 && miss.p99 <= 10, receiveP99Ok: receive.p99 <= 100 };
+    process.stdout.write(`\nverdicts: lookup ${verdicts.lookupP99Ok ? 'PASS' : 'FAIL'}, receive ${verdicts.receiveP99Ok ? 'PASS' : 'FAIL'}; hub+bench process RSS ${rssMb} MB\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'dossiers',
+        data: { dossiers: counts.rows[0]!.d, events: counts.rows[0]!.e, size: counts.rows[0]!.size, generateSeconds: Number(genSeconds.toFixed(1)) },
+        lookup,
+        lookupUnknown: miss,
+        lookupConcurrent: { ...concurrent, perSecond },
+        receive,
+        receiveEventHandled: receiveHandled,
+        rssMb,
+        verdicts,
+      })}\n`,
+    );
+  } finally {
+    await closeHub?.().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await dropDb?.().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true });
+    log('done');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`dossier bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,154 @@
+import { signal } from '@preact/signals';
+import { useCallback, useState } from 'preact/hooks';
+import type { Department, Hall, IssuedTicket, Service } from '../../protocol/index.js';
+import {
+  ApiError,
+  Clock,
+  DeviceNotice,
+  LanguageSwitch,
+  OfflineBanner,
+  errorMessage,
+  lang,
+  setLanguage,
+  useHubEvent,
+  useIdle,
+  useLoad,
+  useSocketStore,
+  type ApiClient,
+} from '../../ui-kit/index.js';
+import { t } from './messages.js';
+import { printerProblem, usePrinterWatch } from './printer.js';
+import { ServicePicker } from './ServicePicker.js';
+import { TicketScreen } from './TicketScreen.js';
+
+/** Waiting people per service id, from `GET /services` then every `queue:update`. */
+const waiting = signal<ReadonlyMap<number, number>>(new Map());
+
+type View = { kind: 'home' } | { kind: 'ticket'; ticket: IssuedTicket };
+
+const HOME_IDLE_MS = 20_000;
+
+/** The ticket kiosk: choose a service (optionally priority), get a number with its QR code. */
+export function KioskApp({ api }: { api: ApiClient }) {
+  const store = useSocketStore();
+  // Every reconnect re-reads the hall set-up (services may have been opened or closed meanwhile).
+  const reloadKey = Math.max(1, store.connections.value);
+  const hall = useLoad(() => api.get<Hall>('/hall'), [reloadKey]);
+  const services = useLoad(async () => {
+    const list = await api.get<Service[]>('/services');
+    const next = new Map(waiting.value);
+    for (const s of list) if (typeof s.waiting === 'number') next.set(s.id, s.waiting);
+    waiting.value = next;
+    return list;
+  }, [reloadKey]);
+  const departments = useLoad(() => api.get<Department[]>('/departments'), [reloadKey]);
+  usePrinterWatch(api, reloadKey);
+
+  useHubEvent(
+    'queue:update',
+    (u) => {
+      const next = new Map(waiting.value);
+      for (const s of u.services) next.set(s.serviceId, s.waiting);
+      waiting.value = next;
+    },
+    { replay: true },
+  );
+
+  const [view, setView] = useState<View>({ kind: 'home' });
+  const [priority, setPriority] = useState(false);
+  const [departmentId, setDepartmentId] = useState<number | 'other' | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const reset = useCallback(() => {
+    setView({ kind: 'home' });
+    setPriority(false);
+    setDepartmentId(null);
+    setError(null);
+    setLanguage('vi');
+  }, []);
+
+  const dirty = view.kind === 'home' && (priority || departmentId !== null || error !== null || lang.value !== 'vi');
+  useIdle(HOME_IDLE_MS, reset, dirty);
+
+  const issue = async (service: Service) => {
+    if (busy !== null) return;
+    setBusy(service.id);
+    setError(null);
+    try {
+      const ticket = await api.post<IssuedTicket>('/tickets', { serviceId: service.id, priority });
+      setView({ kind: 'ticket', ticket });
+      setPriority(false);
+      setDepartmentId(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (store.status.value === 'unauthorized') return <DeviceNotice reason="rejected" />;
+
+  const hallName = hall.data?.name ?? '';
+  const timeZone = hall.data?.timezone;
+
+  return (
+    <div class={`kiosk ${view.kind === 'ticket' ? 'kiosk--ticket' : ''}`}>
+      <OfflineBanner />
+      <header class="kiosk-header">
+        <div class="kiosk-header__brand">
+          <span class="hh-emblem" aria-hidden="true">★</span>
+          <div>
+            <div class="kiosk-header__kicker">{t('kioskTitle')}</div>
+            <h1 class="kiosk-header__hall" data-testid="hall-name">
+              {hallName || '\u00a0'}
+            </h1>
+          </div>
+        </div>
+        <Clock {...(timeZone ? { timeZone } : {})} />
+      </header>
+
+      {view.kind === 'ticket' ? (
+        <TicketScreen ticket={view.ticket} printerProblem={printerProblem.value} timeZone={timeZone} onDone={reset} />
+      ) : (
+        <ServicePicker
+          services={services.data}
+          departments={departments.data ?? []}
+          loadFailed={services.data === null && services.error !== null}
+          waiting={waiting.value}
+          priority={priority}
+          onPriority={setPriority}
+          departmentId={departmentId}
+          onDepartment={setDepartmentId}
+          busy={busy}
+          onPick={(s) => void issue(s)}
+        />
+      )}
+
+      {error !== null && view.kind === 'home' ? (
+        <div class="kiosk-modal" role="alertdialog" aria-labelledby="kiosk-error-title">
+          <div class="kiosk-modal__card">
+            <h2 id="kiosk-error-title">{t('errorTitle')}</h2>
+            <p data-testid="kiosk-error">{error}</p>
+            <button type="button" class="hh-btn hh-btn--primary hh-btn--xl" onClick={() => setError(null)}>
+              {t('done')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      {view.kind === 'home' ? (
+        <footer class="kiosk-footer">
+          {printerProblem.value ? (
+            <div class="kiosk-printer kiosk-printer--home" role="status">
+              {t('printerProblem')}
+            </div>
+          ) : (
+            <span>{t('footer')}</span>
+          )}
+          <LanguageSwitch size="touch" />
+        </footer>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+import { boardRoom, rooms, type Ack, type BoardSnapshot } from '../../protocol/index.js';
+import type { Feature } from '../features.js';
+import type { Hub } from '../context.js';
+import type { HubServer } from '../realtime/realtime.js';
+import type { HubEventName } from '../events.js';
+import { BoardService } from './board.service.js';
+import { boardRoutes } from './board.routes.js';
+
+/** `board:update` goes out at most this often per hall, however busy the floor. */
+export const BOARD_MIN_INTERVAL_MS = 500;
+/** Waits grow and devices drop off without events: boards with viewers on this process refresh this often. */
+export const BOARD_REFRESH_MS = 10_000;
+
+/** What changes the board: the queue, ratings, and device health (the health feature's events; a 10 s refresh covers the rest). */
+const boardEvents = [
+  'ticket.issued',
+  'ticket.changed',
+  'ticket.called',
+  'counter.changed',
+  'queue.changed',
+  'rating.recorded',
+  'device.health',
+  'printer.fault',
+  'printer.ok',
+] as const satisfies readonly HubEventName[];
+
+/**
+ * Pushes the board to the managers room and to subscribed board displays: after any change, coalesced
+ * to at most one snapshot per BOARD_MIN_INTERVAL_MS per hall; and every BOARD_REFRESH_MS to the viewers
+ * connected to this process (local emit, so several hub processes do not repeat each other).
+ */
+class BoardPublisher {
+  private readonly pending = new Map<number, NodeJS.Timeout>();
+  private readonly lastSent = new Map<number, number>();
+  private ticker: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly io: HubServer,
+    private readonly board: BoardService,
+  ) {}
+
+  start(): void {
+    this.ticker = setInterval(() => this.refreshLocal(), BOARD_REFRESH_MS);
+    this.ticker.unref();
+  }
+
+  changed(hallId: number): void {
+    if (this.stopped || this.pending.has(hallId)) return;
+    const wait = Math.max(0, BOARD_MIN_INTERVAL_MS - (Date.now() - (this.lastSent.get(hallId) ?? 0)));
+    const timer = setTimeout(() => {
+      this.pending.delete(hallId);
+      this.lastSent.set(hallId, Date.now());
+      this.board
+        .snapshot(hallId)
+        .then((snapshot) => this.io.to([rooms.managers(hallId), boardRoom(hallId)]).emit('board:update', snapshot))
+        .catch((err: unknown) => this.hub.log.warn({ err, hallId }, 'board snapshot failed'));
+    }, wait);
+    timer.unref();
+    this.pending.set(hallId, timer);
+  }
+
+  /** Halls with a board viewer on this process. */
+  private localHalls(): Set<number> {
+    const halls = new Set<number>();
+    for (const [room, sockets] of this.io.of('/').adapter.rooms) {
+      const m = /^hall:(\d+):(managers|board)$/.exec(room);
+      if (m && sockets.size > 0) halls.add(Number(m[1]));
+    }
+    return halls;
+  }
+
+  private refreshLocal(): void {
+    for (const hallId of this.localHalls()) {
+      if (this.pending.has(hallId)) continue;
+      this.board
+        .snapshot(hallId)
+        .then((snapshot) => this.io.local.to([rooms.managers(hallId), boardRoom(hallId)]).emit('board:update', snapshot))
+        .catch((err: unknown) => this.hub.log.warn({ err, hallId }, 'board refresh failed'));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.clear();
+  }
+}
+
+/** The managers' live board: `GET /api/v1/board`, `PUT /api/v1/board/sla/:id`, `board:subscribe` and `board:update`. */
+export function boardFeature(): Feature {
+  let board: BoardService | null = null;
+  let publisher: BoardPublisher | null = null;
+  const offs: (() => void)[] = [];
+  const boardOf = (hub: Hub) => (board ??= new BoardService(hub.db, (hallId) => hub.devices.list(hallId)));
+  return {
+    name: 'board',
+    async routes(api, hub) {
+      await boardRoutes(api, boardOf(hub), (hallId) => publisher?.changed(hallId));
+    },
+    start(hub, io) {
+      const service = boardOf(hub);
+      const pub = new BoardPublisher(hub, io, service);
+      publisher = pub;
+      pub.start();
+      for (const event of boardEvents) offs.push(hub.bus.on(event, (payload: { hallId: number }) => pub.changed(payload.hallId)));
+
+      io.on('connection', (socket) => {
+        socket.on('board:subscribe', (ack?: Ack<BoardSnapshot>) => {
+          const reply: Ack<BoardSnapshot> = typeof ack === 'function' ? ack : () => undefined;
+          const p = socket.data.principal;
+          const allowed = p.type === 'user' ? p.user.role === 'admin' || p.user.role === 'manager' : p.device.kind === 'display';
+          if (!allowed) return reply({ ok: false, error: { code: 'forbidden', message: 'Chỉ lãnh đạo, quản trị hoặc màn hình điều hành mới xem được bảng điều hành' } });
+          void socket.join(boardRoom(p.hallId));
+          service
+            .snapshot(p.hallId)
+            .then((data) => reply({ ok: true, data }))
+            .catch((err: unknown) => {
+              hub.log.warn({ err }, 'board snapshot failed');
+              reply({ ok: false, error: { code: 'unavailable', message: 'board snapshot failed, retry' } });
+            });
+        });
+      });
+    },
+    stop() {
+      for (const off of offs.splice(0)) off();
+      publisher?.stop();
+      publisher = null;
+    },
+  };
+}

@@ -1,0 +1,235 @@
+/** HTTP routes of dossiers, the procedure catalogue, holidays and outside systems' keys (thin: checks who asks, calls the services). */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CreatedIntegration,
+  CreateDossierBody,
+  CreateHolidayBody,
+  CreateIntegrationBody,
+  CreateProcedureBody,
+  DossierCodeParams,
+  DossierDetail,
+  DossierEventBody,
+  DossierList,
+  DossierListQuery,
+  DossierStats,
+  DossierStatsQuery,
+  Holiday,
+  HolidayListQuery,
+  IdParams,
+  Integration,
+  LoadHolidaysBody,
+  Procedure,
+  PublicDossier,
+  errorResponses,
+} from '../../protocol/index.js';
+import { access, type App } from '../context.js';
+import { assertAccess, guard, userOf, type Guard } from '../auth/auth.plugin.js';
+import { HubError, badRequest } from '../errors.js';
+import { API_KEY_HEADER, type IntegrationPrincipal, type IntegrationsService } from '../integrations/integrations.service.js';
+import type { DossierActor, DossiersService } from './dossiers.service.js';
+import { RateLimited, type LookupLimiter, type LookupSubject } from './lookup-limit.js';
+
+export interface DossierDeps {
+  dossiers: DossiersService;
+  integrations: IntegrationsService;
+  limiter: LookupLimiter;
+}
+
+const responses = { ...errorResponses, 413: errorResponses[400], 429: errorResponses[400] };
+
+export async function dossiersRoutes(app: App, deps: DossierDeps): Promise<void> {
+  const { dossiers, integrations, limiter } = deps;
+  const keyOf = new WeakMap<FastifyRequest, IntegrationPrincipal>();
+
+  const invalidKey = () => new HubError(401, 'invalid_api_key', 'Khóa tích hợp (X-Api-Key) không hợp lệ hoặc đã bị thu hồi / unknown or revoked API key');
+
+  /** Resolves `X-Api-Key` when present: the outside system, or 401 for an unknown key. */
+  const readKey = async (req: FastifyRequest): Promise<IntegrationPrincipal | null> => {
+    const header = req.headers[API_KEY_HEADER];
+    if (header === undefined) return null;
+    const key = typeof header === 'string' ? await integrations.authenticate(header.trim()) : null;
+    if (!key) throw invalidKey();
+    keyOf.set(req, key);
+    return key;
+  };
+
+  /**
+   * Staff signed in, or an outside system with its key. Carries `access.staff` like guard() does, so the hub runs it
+   * before body validation and lists the route with its rule.
+   */
+  const staffOrKey: Guard = Object.assign(
+    async (req: FastifyRequest) => {
+      if (await readKey(req)) return;
+      assertAccess(req.principal, access.staff);
+      userOf(req);
+    },
+    { access: access.staff },
+  );
+
+  const actorOf = (req: FastifyRequest): DossierActor => {
+    const key = keyOf.get(req);
+    if (key) return { kind: 'integration', hallId: key.hallId, keyId: key.keyId, name: key.name };
+    const u = userOf(req);
+    return { kind: 'staff', hallId: u.hallId, userId: u.user.id, name: u.user.name };
+  };
+
+  const requireEventIdForKeys = (req: FastifyRequest, eventId: string | undefined) => {
+    if (keyOf.has(req) && !eventId) throw badRequest('Hệ thống tích hợp phải gửi eventId (mã sự kiện duy nhất) với mỗi yêu cầu', 'event_id_required');
+  };
+
+  const readSetup = guard(access.readSetup);
+  const admin = guard(access.admin);
+  const staff = guard(access.staff);
+  const managers = guard(access.managers);
+
+  // ---- procedures ----
+  app.get('/procedures', { schema: { tags: ['dossiers'], response: { 200: Type.Array(Procedure), ...errorResponses } }, preHandler: readSetup }, async (req) =>
+    dossiers.procedures(req.principal!.hallId),
+  );
+  app.post(
+    '/procedures',
+    { schema: { tags: ['dossiers'], body: CreateProcedureBody, response: { 201: Procedure, ...errorResponses } }, preHandler: admin },
+    async (req, reply) => reply.code(201).send(await dossiers.createProcedure(req.principal!.hallId, req.body)),
+  );
+
+  // ---- holidays ----
+  app.get(
+    '/holidays',
+    { schema: { tags: ['dossiers'], querystring: HolidayListQuery, response: { 200: Type.Array(Holiday), ...errorResponses } }, preHandler: staff },
+    async (req) => dossiers.holidays(req.principal!.hallId, req.query.year ?? null),
+  );
+  app.post(
+    '/holidays',
+    { schema: { tags: ['dossiers'], body: CreateHolidayBody, response: { 201: Holiday, ...errorResponses } }, preHandler: admin },
+    async (req, reply) => reply.code(201).send(await dossiers.createHoliday(req.principal!.hallId, req.body)),
+  );
+  app.post(
+    '/holidays/defaults',
+    {
+      schema: { tags: ['dossiers'], body: LoadHolidaysBody, response: { 200: Type.Object({ added: Type.Integer() }), ...errorResponses } },
+      preHandler: admin,
+    },
+    async (req) => dossiers.loadDefaultHolidays(req.principal!.hallId, req.body.years),
+  );
+  app.delete(
+    '/holidays/:id',
+    { schema: { tags: ['dossiers'], params: IdParams, response: { 204: Type.Null(), ...errorResponses } }, preHandler: admin },
+    async (req, reply) => {
+      await dossiers.deleteHoliday(req.principal!.hallId, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  // ---- integrations ----
+  app.post(
+    '/integrations',
+    { schema: { tags: ['integrations'], body: CreateIntegrationBody, response: { 201: CreatedIntegration, ...errorResponses } }, preHandler: admin },
+    async (req, reply) => reply.code(201).send(await integrations.create(req.principal!.hallId, req.body)),
+  );
+  app.get('/integrations', { schema: { tags: ['integrations'], response: { 200: Type.Array(Integration), ...errorResponses } }, preHandler: admin }, async (req) =>
+    integrations.list(req.principal!.hallId),
+  );
+  app.delete(
+    '/integrations/:id',
+    { schema: { tags: ['integrations'], params: IdParams, response: { 204: Type.Null(), ...errorResponses } }, preHandler: admin },
+    async (req, reply) => {
+      await integrations.revoke(req.principal!.hallId, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  // ---- dossiers ----
+  app.post(
+    '/dossiers',
+    {
+      schema: {
+        tags: ['dossiers'],
+        description: 'Receives a dossier (staff at the counter they opened, or an outside system with X-Api-Key and an eventId); prints the receipt.',
+        body: CreateDossierBody,
+        response: { 200: DossierDetail, 201: DossierDetail, ...responses },
+      },
+      preHandler: staffOrKey,
+    },
+    async (req, reply) => {
+      requireEventIdForKeys(req, req.body.eventId);
+      const answer = await dossiers.receive(actorOf(req), req.body);
+      if (answer.replay) reply.header('idempotent-replay', 'true');
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+
+  app.get(
+    '/dossiers',
+    { schema: { tags: ['dossiers'], querystring: DossierListQuery, response: { 200: DossierList, ...errorResponses } }, preHandler: staff },
+    async (req) => dossiers.list(req.principal!.hallId, req.query),
+  );
+
+  app.get(
+    '/dossiers/stats',
+    { schema: { tags: ['dossiers'], querystring: DossierStatsQuery, response: { 200: DossierStats, ...errorResponses } }, preHandler: managers },
+    async (req) => dossiers.stats(req.principal!.hallId, req.query.from, req.query.to),
+  );
+
+  // Open to the lookup kiosk and the public; limited per IP (and per lookup device) so codes cannot be enumerated.
+  app.get(
+    '/dossiers/:code',
+    {
+      schema: {
+        tags: ['dossiers'],
+        description: 'Status of a dossier by its code (public): masked applicant name, no phone or e-mail. 404 unknown, 400 malformed, 429 rate-limited.',
+        params: DossierCodeParams,
+        response: { 200: PublicDossier, ...responses },
+      },
+    },
+    async (req, reply) => {
+      const key = await readKey(req);
+      const p = req.principal;
+      const subject: LookupSubject | null = key || p?.type === 'user' ? null : p?.type === 'device' ? { kind: 'device', deviceId: p.device.id } : { kind: 'ip', ip: req.ip };
+      const hallId = key?.hallId ?? p?.hallId ?? null;
+      if (!subject) return dossiers.lookup(req.params.code, hallId);
+      // The limiter's count and the lookup run side by side; nothing is answered past a limit.
+      const [check, found] = await Promise.allSettled([limited(reply, () => limiter.check(subject)), dossiers.lookup(req.params.code, hallId)]);
+      if (check.status === 'rejected') throw check.reason;
+      if (found.status === 'fulfilled') return found.value;
+      if (found.reason instanceof HubError && found.reason.statusCode === 404) await limiter.miss(subject);
+      throw found.reason;
+    },
+  );
+
+  app.get(
+    '/dossiers/:code/detail',
+    { schema: { tags: ['dossiers'], params: DossierCodeParams, response: { 200: DossierDetail, ...errorResponses } }, preHandler: staffOrKey },
+    async (req) => dossiers.detail(req.params.code, actorOf(req).hallId),
+  );
+
+  app.post(
+    '/dossiers/:code/events',
+    {
+      schema: {
+        tags: ['dossiers'],
+        description: 'Moves a dossier to a new status (staff, or an outside system with X-Api-Key and an eventId); 409 for a move the status machine does not allow.',
+        params: DossierCodeParams,
+        body: DossierEventBody,
+        response: { 200: DossierDetail, ...responses },
+      },
+      preHandler: staffOrKey,
+    },
+    async (req, reply) => {
+      requireEventIdForKeys(req, req.body.eventId);
+      const answer = await dossiers.addEvent(actorOf(req), req.params.code, req.body);
+      if (answer.replay) reply.header('idempotent-replay', 'true');
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+}
+
+/** Runs a limiter check; on 429 adds Retry-After before the error answer goes out. */
+async function limited(reply: FastifyReply, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    if (err instanceof RateLimited) reply.header('retry-after', String(Math.max(1, err.retryAfterSeconds)));
+    throw err;
+  }
+}

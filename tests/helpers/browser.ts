@@ -1,0 +1,103 @@
+/**
+ * Real Chromium for UI tests and screenshots: Debian's /usr/bin/chromium driven by playwright-core.
+ * `chromium.launch` gives every launch a fresh temporary profile (user data dir), removed on close;
+ * each `browser.newContext()` is a further isolated profile (its own localStorage, like a separate device).
+ * Also: `restartHubOn` brings a hub back on the port the screens already use, to test their recovery.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { createPool } from '../../server/db/pool.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // The hall display plays its chime and voice without a click, like the display PC.
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Throws a clear error when the screens are not built (the hub serves dist/). */
+export function assertUiBuilt(): void {
+  const missing = ['kiosk-ui', 'display-ui', 'staff-ui'].filter((app) => !existsSync(path.join(repoRoot, 'dist', app, 'index.html')));
+  if (missing.length) {
+    throw new Error(
+      `The screens are not built (missing dist/${missing.join('/index.html, dist/')}/index.html): run \`node node_modules/vite/bin/vite.js build\` (npm test does it) before this test.`,
+    );
+  }
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium).`);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A fresh device: its own context (storage) and one page of the given size. */
+export async function openDevice(browser: Browser, viewport: { width: number; height: number }, opts: { hasTouch?: boolean; deviceScaleFactor?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport,
+    hasTouch: opts.hasTouch ?? false,
+    deviceScaleFactor: opts.deviceScaleFactor ?? 1,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Network noise a page logs while the hub is away (refused websocket, failed fetch): expected, not a bug. */
+const NETWORK_NOISE = /Failed to load resource: net::|WebSocket connection to .* failed/;
+
+/**
+ * Collects what would be a bug in a screen: uncaught exceptions, console errors, and answers ≥ 400
+ * to the page's own requests (with their URL). Connection failures while the hub is down are ignored.
+ */
+export function collectErrors(page: Page, label: string, into: string[]): void {
+  page.on('pageerror', (err) => into.push(`[${label}] pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    if (NETWORK_NOISE.test(text) || /the server responded with a status of/.test(text)) return; // reported by 'response' below
+    into.push(`[${label}] console: ${text}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) into.push(`[${label}] HTTP ${res.status()} ${res.request().method()} ${res.url()}`);
+  });
+}
+
+/**
+ * A second hub process on the same port (the screens keep their URL), as after a restart. A hub that
+ * does not finish starting within Fastify's plugin timeout on a very loaded machine is started again.
+ */
+export async function restartHubOn(url: string, port: number): Promise<{ close(): Promise<void> }> {
+  const config = { ...loadConfig({}), databaseUrl: url, port, host: '127.0.0.1', logLevel: 'silent' };
+  for (let attempt = 1; ; attempt++) {
+    const db = createPool(url, 10);
+    try {
+      const built = await buildApp({ config, db, logger: false });
+      await built.app.listen({ host: '127.0.0.1', port });
+      return {
+        async close() {
+          await built.app.close();
+          await db.end();
+        },
+      };
+    } catch (err) {
+      await db.end().catch(() => undefined);
+      const slowStart = err instanceof Error && /did not start in time/.test(err.message);
+      if (!slowStart || attempt >= 3) throw err;
+    }
+  }
+}
