@@ -85,7 +85,7 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
           {printerProblem ? (
             <>
               <strong>{t('printerProblem')}</strong>
-              {printerProblem.detail ? <small>{printerProblem.detail}</small> : null}
+              <small>{t('printerProblemHint')}</small>
             </>
           ) : null}
         </div>
