@@ -53,6 +53,8 @@ if (demo) {
     `Demo hall "${hall.name}":`,
     `  ticket kiosk   ${base}/kiosk/?token=${demo.kioskToken}`,
     `  hall display   ${base}/display/?token=${demo.displayToken}`,
+    ...Object.entries(demo.tabletTokens ?? {}).map(([counter, token]) => `  rating tablet  ${base}/tablet/?token=${token}   (quầy ${counter})`),
+    `  live board     ${base}/display/board   rankings ${base}/display/rankings   lookup ${base}/lookup/`,
     `  staff console  ${base}/staff/   staff: ${demo.staff.map((s) => `${s.username} (quầy ${s.counterNumber})`).join(', ')}, manager: quanly — password ${DEMO_STAFF_PASSWORD}`,
   );
 }

