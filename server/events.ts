@@ -6,7 +6,8 @@ export interface HubEvents {
   'ticket.issued': { hallId: number; ticketId: number; serviceId: number; number: string; priority: boolean; deviceId: number | null };
   'ticket.changed': { hallId: number; update: TicketUpdate };
   'ticket.called': { hallId: number; call: CallEvent };
-  'counter.changed': { hallId: number; counter: Counter };
+  /** `statusChanged`: the counter opened, paused or closed; false when only its current ticket changed. */
+  'counter.changed': { hallId: number; counter: Counter; statusChanged: boolean };
   'queue.changed': { hallId: number; update: QueueUpdate };
   /** A citizen rated a served ticket on the counter's tablet (committed). */
   'rating.recorded': { hallId: number; ratingId: number; ticketId: number; counterId: number; staffId: number; level: number };

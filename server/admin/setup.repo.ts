@@ -134,13 +134,22 @@ export async function findCounter(db: Queryable, hallId: number, id: number): Pr
   return rows[0] ?? null;
 }
 
+export interface LockedCounterRow extends CounterRow {
+  /** The hall's settings and today's hall day, read with the lock so a counter action needs no other hall query. */
+  hall_settings: HallSettingsRow;
+  hall_day: string;
+}
+
 /** Locks the counter row for the rest of the transaction: every action on one counter runs one at a time. */
-export async function lockCounter(db: Queryable, hallId: number, id: number): Promise<CounterRow | null> {
-  const { rows } = await db.query<Omit<CounterRow, 'service_ids'>>('SELECT * FROM counters WHERE hall_id = $1 AND id = $2 FOR NO KEY UPDATE', [hallId, id]);
-  const row = rows[0];
-  if (!row) return null;
-  const svc = await db.query<{ service_id: number }>('SELECT service_id FROM counter_services WHERE counter_id = $1 ORDER BY service_id', [id]);
-  return { ...row, service_ids: svc.rows.map((r) => r.service_id) };
+export async function lockCounter(db: Queryable, hallId: number, id: number): Promise<LockedCounterRow | null> {
+  const { rows } = await db.query<LockedCounterRow>(
+    `SELECT c.*, h.settings AS hall_settings, (now() AT TIME ZONE h.timezone)::date AS hall_day,
+            ARRAY(SELECT service_id FROM counter_services WHERE counter_id = c.id ORDER BY service_id) AS service_ids
+       FROM counters c JOIN halls h ON h.id = c.hall_id
+      WHERE c.hall_id = $1 AND c.id = $2 FOR NO KEY UPDATE OF c`,
+    [hallId, id],
+  );
+  return rows[0] ?? null;
 }
 
 export async function counterNumberTaken(db: Queryable, hallId: number, number: number): Promise<boolean> {

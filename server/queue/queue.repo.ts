@@ -113,10 +113,13 @@ export async function claimHead(
   return rows[0] ?? null;
 }
 
-export async function markCalled(db: Queryable, ticketId: number, counterId: number, staffId: number): Promise<TicketRow> {
-  const { rows } = await db.query<TicketRow>(
+/** A ticket just called, with its service's name for the call event. */
+export type CalledTicketRow = TicketRow & { service_name: string };
+
+export async function markCalled(db: Queryable, ticketId: number, counterId: number, staffId: number): Promise<CalledTicketRow> {
+  const { rows } = await db.query<CalledTicketRow>(
     `UPDATE tickets SET status = 'called', called_at = now(), counter_id = $2, staff_id = $3, call_count = call_count + 1
-      WHERE id = $1 RETURNING *`,
+      WHERE id = $1 RETURNING *, (SELECT name FROM services WHERE id = tickets.service_id) AS service_name`,
     [ticketId, counterId, staffId],
   );
   return rows[0]!;
@@ -194,13 +197,16 @@ export async function waitingFor(db: Queryable, hallId: number, day: string, ser
   return { rows, total: total.rows[0]!.n };
 }
 
+/** Waiting tickets per service of the hall today (services with none included), counted on the claim index. */
 export async function waitingCounts(db: Queryable, hallId: number): Promise<{ service_id: number; waiting: number }[]> {
+  const day = await hallDay(db, hallId);
   const { rows } = await db.query<{ service_id: number; waiting: number }>(
-    `SELECT s.id AS service_id, count(t.id)::int AS waiting
+    `SELECT s.id AS service_id, coalesce(w.n, 0)::int AS waiting
        FROM services s
-       LEFT JOIN tickets t ON t.service_id = s.id AND t.status = 'waiting' AND t.day = (now() AT TIME ZONE (SELECT timezone FROM halls WHERE id = $1))::date
-      WHERE s.hall_id = $1 GROUP BY s.id ORDER BY s.id`,
-    [hallId],
+       LEFT JOIN (SELECT service_id, count(*) AS n FROM tickets WHERE hall_id = $1 AND day = $2 AND status = 'waiting' GROUP BY service_id) w
+              ON w.service_id = s.id
+      WHERE s.hall_id = $1 ORDER BY s.id`,
+    [hallId, day],
   );
   return rows;
 }
@@ -259,7 +265,10 @@ export async function counterNumber(db: Queryable, counterId: number): Promise<n
   return rows[0]?.number ?? null;
 }
 
-export async function markCalledAgain(db: Queryable, ticketId: number): Promise<TicketRow> {
-  const { rows } = await db.query<TicketRow>('UPDATE tickets SET call_count = call_count + 1 WHERE id = $1 RETURNING *', [ticketId]);
+export async function markCalledAgain(db: Queryable, ticketId: number): Promise<CalledTicketRow> {
+  const { rows } = await db.query<CalledTicketRow>(
+    'UPDATE tickets SET call_count = call_count + 1 WHERE id = $1 RETURNING *, (SELECT name FROM services WHERE id = tickets.service_id) AS service_name',
+    [ticketId],
+  );
   return rows[0]!;
 }

@@ -5,13 +5,14 @@ import { HubError, conflict, notFound } from '../errors.js';
 import type { CallEvent, Counter, CounterQueue, IssuedTicket, Ticket, TicketUpdate } from '../../protocol/index.js';
 import * as setup from '../admin/setup.repo.js';
 import * as repo from './queue.repo.js';
-import { callAudioUrl } from '../hardware/voice/audio-url.js';
+import { audioUrlFor } from '../hardware/voice/audio-url.js';
 import { capacityOf, choosePriority, formatTicketNumber, type PriorityPolicy } from './numbering.js';
 
 type Actor = { hallId: number; userId: number };
 
 interface CommittedCall {
-  ticket: repo.TicketRow;
+  ticket: repo.CalledTicketRow;
+  audioUrl: string | undefined;
   counter: setup.CounterRow;
   recall: boolean;
   at: Date;
@@ -99,7 +100,7 @@ export class QueueService {
       if (mine && mine.id !== counterId) throw conflict(`Bạn đang mở quầy ${mine.number}: hãy đóng quầy đó trước`, 'already_at_counter');
       await setup.setCounterState(tx, counterId, { status: 'open', staffId: actor.userId, openedAt: counter.status === 'closed' ? 'now' : 'keep' });
     });
-    return this.counterChanged(actor.hallId, counterId);
+    return this.counterChanged(actor.hallId, counterId, true);
   }
 
   async pause(actor: Actor, counterId: number, paused: boolean): Promise<Counter> {
@@ -107,7 +108,7 @@ export class QueueService {
       const counter = await this.myCounter(tx, actor, counterId);
       await setup.setCounterState(tx, counter.id, { status: paused ? 'paused' : 'open', staffId: actor.userId, openedAt: 'keep' });
     });
-    return this.counterChanged(actor.hallId, counterId);
+    return this.counterChanged(actor.hallId, counterId, true);
   }
 
   async close(actor: Actor, counterId: number): Promise<Counter> {
@@ -118,7 +119,7 @@ export class QueueService {
       await setup.setCounterState(tx, counter.id, { status: 'closed', staffId: null, openedAt: 'clear' });
     });
     this.queueChanged(actor.hallId);
-    return this.counterChanged(actor.hallId, counterId);
+    return this.counterChanged(actor.hallId, counterId, true);
   }
 
   /** Calls the next ticket for the counter (finishing the one in progress as served); null when nobody waits. */
@@ -127,9 +128,8 @@ export class QueueService {
       const counter = await this.myCounter(tx, actor, counterId);
       if (counter.status !== 'open') throw conflict(`Quầy ${counter.number} đang tạm dừng`, 'counter_paused');
       const finished = await this.finishCurrent(tx, counter.id);
-      const hall = (await setup.findHall(tx, actor.hallId))!;
-      const policy = policyOf(hall.settings);
-      const q = { hallId: actor.hallId, day: hall.day, serviceIds: counter.service_ids, counterId: counter.id };
+      const policy = policyOf(counter.hall_settings);
+      const q = { hallId: actor.hallId, day: counter.hall_day, serviceIds: counter.service_ids, counterId: counter.id };
       const priority = await repo.claimHead(tx, { ...q, priority: true });
       const normal = await repo.claimHead(tx, { ...q, priority: false });
       const pick = choosePriority({ priority, normal }, counter.priority_streak, policy, new Date());
@@ -190,8 +190,7 @@ export class QueueService {
       const counter = await this.myCounter(tx, actor, counterId);
       const current = await this.currentOf(tx, counter);
       if (current.status === 'serving') throw conflict(`Số ${current.number} đang được phục vụ, không thể báo vắng`, 'already_serving');
-      const hall = (await setup.findHall(tx, actor.hallId))!;
-      const maxRequeue = hall.settings.maxRequeue ?? 1;
+      const maxRequeue = counter.hall_settings.maxRequeue ?? 1;
       if (requeue && current.requeue_count >= maxRequeue) {
         throw conflict(`Số ${current.number} đã được xếp lại ${current.requeue_count} lần (tối đa ${maxRequeue})`, 'requeue_limit');
       }
@@ -281,14 +280,14 @@ export class QueueService {
 
   // ---- helpers ----
 
-  private async lockCounter(tx: Tx, hallId: number, counterId: number): Promise<setup.CounterRow> {
+  private async lockCounter(tx: Tx, hallId: number, counterId: number): Promise<setup.LockedCounterRow> {
     const counter = await setup.lockCounter(tx, hallId, counterId);
     if (!counter) throw notFound(`Không có quầy số ${counterId}`);
     return counter;
   }
 
   /** The counter, locked, if the actor is the one who opened it; 403 otherwise. */
-  private async myCounter(tx: Tx, actor: Actor, counterId: number): Promise<setup.CounterRow> {
+  private async myCounter(tx: Tx, actor: Actor, counterId: number): Promise<setup.LockedCounterRow> {
     const counter = await this.lockCounter(tx, actor.hallId, counterId);
     if (counter.status === 'closed' || counter.staff_id !== actor.userId) {
       throw new HubError(403, 'not_your_counter', `Bạn chưa mở quầy ${counter.number}: hãy mở quầy trước`);
@@ -307,10 +306,10 @@ export class QueueService {
     return current ? repo.setStatus(tx, current.id, 'done', { finish: true }) : null;
   }
 
-  private async callTicket(tx: Tx, actor: Actor, counter: setup.CounterRow, ticketId: number, recall: boolean): Promise<CommittedCall> {
+  private async callTicket(tx: Tx, actor: Actor, counter: setup.LockedCounterRow, ticketId: number, recall: boolean): Promise<CommittedCall> {
     const ticket = recall ? await repo.markCalledAgain(tx, ticketId) : await repo.markCalled(tx, ticketId, counter.id, actor.userId);
     const at = await repo.insertCall(tx, actor.hallId, ticket.id, counter.id, recall);
-    return { ticket, counter, recall, at };
+    return { ticket, counter, recall, at, audioUrl: audioUrlFor(counter.hall_settings, ticket.id, ticket.call_count) };
   }
 
   private async afterCall(hallId: number, counterId: number, call: CommittedCall | null, finished: repo.TicketRow | null): Promise<Ticket | null> {
@@ -319,7 +318,6 @@ export class QueueService {
       if (finished) await this.counterChanged(hallId, counterId);
       return null;
     }
-    const service = await setup.findService(this.db, hallId, call.ticket.service_id);
     const event: CallEvent = {
       ticketId: call.ticket.id,
       number: call.ticket.number,
@@ -327,10 +325,10 @@ export class QueueService {
       counterNumber: call.counter.number,
       counterName: call.counter.name,
       serviceId: call.ticket.service_id,
-      serviceName: service?.name ?? '',
+      serviceName: call.ticket.service_name,
       recall: call.recall,
       at: call.at.toISOString(),
-      audioUrl: await callAudioUrl(this.db, hallId, call.ticket.id, call.ticket.call_count),
+      ...(call.audioUrl ? { audioUrl: call.audioUrl } : {}),
     };
     this.bus.emit('ticket.called', { hallId, call: event });
     this.ticketChanged(hallId, call.ticket);
@@ -350,9 +348,10 @@ export class QueueService {
     this.bus.emit('ticket.changed', { hallId, update });
   }
 
-  private async counterChanged(hallId: number, counterId: number): Promise<Counter> {
+  /** `statusChanged`: opened, paused or closed (displays care); otherwise only its current ticket changed. */
+  private async counterChanged(hallId: number, counterId: number, statusChanged = false): Promise<Counter> {
     const counter = await this.counterView(this.db, hallId, counterId);
-    this.bus.emit('counter.changed', { hallId, counter });
+    this.bus.emit('counter.changed', { hallId, counter, statusChanged });
     return counter;
   }
 

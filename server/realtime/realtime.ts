@@ -149,14 +149,16 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
   hub.bus.on('ticket.called', ({ hallId, call }) => {
     io.to([rooms.displays(hallId), rooms.staff(hallId), rooms.counter(call.counterId)]).emit('call', call);
   });
-  hub.bus.on('counter.changed', ({ hallId, counter }) => {
-    io.to([rooms.displays(hallId), rooms.staff(hallId), rooms.counter(counter.id)]).emit('counter:update', counter);
+  // Displays take a counter's number from `call`; they need counter updates only when it opens, pauses or closes.
+  hub.bus.on('counter.changed', ({ hallId, counter, statusChanged }) => {
+    const to = [rooms.staff(hallId), rooms.counter(counter.id)];
+    io.to(statusChanged ? [rooms.displays(hallId), ...to] : to).emit('counter:update', counter);
   });
   hub.bus.on('ticket.changed', ({ hallId, update }) => {
     io.to(rooms.staff(hallId)).emit('ticket:update', update);
   });
   hub.bus.on('queue.changed', ({ hallId, update }) => {
-    io.to(rooms.hall(hallId)).emit('queue:update', update);
+    io.to([rooms.kiosks(hallId), rooms.staff(hallId)]).emit('queue:update', update);
   });
 
   return {

@@ -17,3 +17,13 @@ export async function callAudioUrl(db: Queryable, hallId: number, ticketId: numb
   }
   return callAudioPath(ticketId, callCount);
 }
+
+/** `CallEvent.audioUrl` from the hall's settings already in hand (no query): undefined when voice is off. */
+export function audioUrlFor(hallSettings: unknown, ticketId: number, callCount: number): string | undefined {
+  try {
+    if (!voiceSettingsOf(hallSettings).settings.enabled) return undefined;
+  } catch {
+    // announce rather than stay silent
+  }
+  return callAudioPath(ticketId, callCount);
+}
