@@ -3,7 +3,17 @@ import type { DeviceHealthEvent, DriverKind } from '../protocol/voice.js';
 
 /** Everything the hub announces after a commit. Listeners: realtime fan-out, voice, LED displays, printers. */
 export interface HubEvents {
-  'ticket.issued': { hallId: number; ticketId: number; serviceId: number; number: string; priority: boolean; deviceId: number | null };
+  /** `ahead` and `estimatedWaitMinutes` as computed in the issuing transaction (what the citizen is told). */
+  'ticket.issued': {
+    hallId: number;
+    ticketId: number;
+    serviceId: number;
+    number: string;
+    priority: boolean;
+    deviceId: number | null;
+    ahead: number;
+    estimatedWaitMinutes: number;
+  };
   'ticket.changed': { hallId: number; update: TicketUpdate };
   'ticket.called': { hallId: number; call: CallEvent };
   /** `statusChanged`: the counter opened, paused or closed; false when only its current ticket changed. */

@@ -14,6 +14,8 @@ interface Stat {
 }
 
 const stats = new Map<string, Stat>();
+/** Individual durations of statements whose text contains one of these needles. */
+const sampled = new Map<string, number[]>();
 let enabled = false;
 let installed = false;
 
@@ -40,6 +42,7 @@ function install(): void {
       s.maxMs = Math.max(s.maxMs, ms);
       s.lastValues = values;
       stats.set(key, s);
+      for (const [needle, list] of sampled) if (text.includes(needle)) list.push(ms);
     };
     // pg-pool's pool.query() passes a callback; a client's query() without one returns a promise.
     const last = args[args.length - 1];
@@ -73,6 +76,17 @@ export const pgTrace = {
   },
   reset(): void {
     stats.clear();
+    for (const list of sampled.values()) list.length = 0;
+  },
+  /** Keeps every duration of statements containing `needle` (see `samples`). */
+  sample(needle: string): void {
+    if (!sampled.has(needle)) sampled.set(needle, []);
+  },
+  /** The durations kept for `needle`, taken out (the list starts empty again). */
+  samples(needle: string): number[] {
+    const list = sampled.get(needle) ?? [];
+    sampled.set(needle, []);
+    return list;
   },
   /** Statements by total time, with mean and count; `perUnit` divides the count (e.g. per request). */
   report(perUnit = 1, limit = 20): { statement: string; calls: number; perUnit: number; meanMs: number; maxMs: number; totalMs: number }[] {
@@ -88,9 +102,9 @@ export const pgTrace = {
       .sort((a, b) => b.totalMs - a.totalMs)
       .slice(0, limit);
   },
-  /** The exact text and last parameters of the first traced statement whose text contains `needle`. */
-  find(needle: string): { text: string; values: unknown[] | null } | null {
-    for (const s of stats.values()) if (s.text.includes(needle)) return { text: s.text, values: s.lastValues };
+  /** The exact text and last parameters of the first traced statement whose text contains every needle. */
+  find(...needles: string[]): { text: string; values: unknown[] | null } | null {
+    for (const s of stats.values()) if (needles.every((n) => s.text.includes(n))) return { text: s.text, values: s.lastValues };
     return null;
   },
 };

@@ -249,7 +249,7 @@ export async function callnextPart(ctx: BenchContext): Promise<PartResult> {
     // The claim statement as the hub sent it, explained on the large queue with its last parameters.
     pgTrace.start();
     await large.http.must('POST', `/api/v1/counters/${large.counterId}/next`, 200, { token: large.token });
-    const claim = pgTrace.find('FOR UPDATE SKIP LOCKED');
+    const claim = pgTrace.find('FROM tickets', 'ORDER BY queued_at', 'SKIP LOCKED');
     pgTrace.reset();
     await large.hub.hub.queue.issue(large.hallId, large.services[0]!, false, null);
     await repo.waitingCounts(large.base.db, large.hallId);
@@ -259,12 +259,19 @@ export async function callnextPart(ctx: BenchContext): Promise<PartResult> {
       const tx = await large.base.db.connect();
       try {
         for (const priority of [true, false]) {
-          await tx.query('BEGIN');
-          const values = [...claim.values];
-          values[2] = priority;
-          const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${claim.text}`, values);
-          await tx.query('ROLLBACK');
-          plans[priority ? 'claimPriority' : 'claimNormal'] = explainText(rows);
+          const name = priority ? 'claimPriority' : 'claimNormal';
+          try {
+            await tx.query('BEGIN');
+            // The hub's claim takes (hallId, day, priority, serviceIds, counterId): explain both queues.
+            const values = [...claim.values];
+            values[2] = priority;
+            const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${claim.text}`, values);
+            plans[name] = explainText(rows);
+          } catch (err) {
+            plans[name] = `EXPLAIN failed: ${err instanceof Error ? err.message : String(err)}`;
+          } finally {
+            await tx.query('ROLLBACK').catch(() => undefined);
+          }
         }
       } finally {
         tx.release();
@@ -272,13 +279,17 @@ export async function callnextPart(ctx: BenchContext): Promise<PartResult> {
     }
     // Statements on the issue path whose cost grows with the queue, for the record.
     for (const [name, needle] of [
-      ['countAhead', 'AND (priority AND NOT $4'],
-      ['waitingCounts', 'LEFT JOIN tickets t ON t.service_id = s.id'],
+      ['countAhead', ['SELECT count(*)::int AS n FROM tickets', 'AND (priority AND NOT $4']],
+      ['waitingCounts', ['count(t.id)::int AS waiting', 'LEFT JOIN tickets t ON t.service_id = s.id']],
     ] as const) {
-      const st = pgTrace.find(needle);
+      const st = pgTrace.find(...needle);
       if (!st?.values) continue;
-      const { rows } = await large.base.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${st.text}`, st.values);
-      plans[name] = explainText(rows);
+      try {
+        const { rows } = await large.base.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${st.text}`, st.values);
+        plans[name] = explainText(rows);
+      } catch (err) {
+        plans[name] = `EXPLAIN failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
     }
     const claimPlan = `${plans.claimPriority ?? ''}\n${plans.claimNormal ?? ''}`;
     const usesIndex = /tickets_waiting_idx/.test(claimPlan) && !!plans.claimPriority && !!plans.claimNormal;
@@ -310,7 +321,9 @@ export async function callnextPart(ctx: BenchContext): Promise<PartResult> {
           [s, l].map((r) => [`${r.waiting - BLOCK}–${r.waiting}`, r.calls.p50, r.calls.p90, r.calls.p99, r.calls.mean, r.hubSide.p50, r.issueWithThatQueue.p50]),
         ),
         `target: p50(${LARGE}) ≤ ${TARGET}× p50(${SMALL}): ${ratio}× → ${verdict(ratio <= TARGET)}`,
-        `claim plan: ${usesIndex ? 'index scan on tickets_waiting_idx' : 'NOT using tickets_waiting_idx'}, ${sortFree ? 'no Sort node' : 'HAS a Sort node or was not captured'}`,
+        claim
+          ? `claim plan: ${usesIndex ? 'index scan on tickets_waiting_idx' : 'NOT using tickets_waiting_idx'}, ${hasSortNode(claimPlan) ? 'HAS a Sort node' : 'no Sort node'}`
+          : 'claim plan: the claim statement (… SKIP LOCKED) was not seen during call-next',
         plans.claimNormal ? `EXPLAIN ANALYZE of the claim (normal queue, ${l.waiting} waiting):\n${indent(plans.claimNormal)}` : '',
         `SQL during call-next (node-postgres round trips, by total time at ${LARGE}), mean ms:`,
         table(['statement', 'per call', `${SMALL}`, `${LARGE}`], rows),

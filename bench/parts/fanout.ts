@@ -11,7 +11,9 @@ import { HttpClient } from '../lib/http.js';
 import { startHub } from '../lib/hub.js';
 import { table, verdict, type PartResult } from '../lib/report.js';
 import { epochNow, round, sleep, summarize } from '../lib/stats.js';
+import { Adapter } from 'socket.io-adapter';
 import { Swarm } from '../lib/swarm.js';
+import { pgTrace } from '../lib/pgtrace.js';
 import { cpuLines, profileDuring } from '../lib/profile.js';
 import { DEMO_STAFF_PASSWORD } from '../../server/demo/seed.js';
 
@@ -30,6 +32,7 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
   const hub = await startHub(base.url, ctx.server.scratchDir);
   const http = new HttpClient(hub.url, 4);
   const swarm = new Swarm();
+  const restore: (() => void)[] = [];
   try {
     const hallId = base.demo.hallId;
     const { rows: c } = await base.db.query<{ id: number }>('SELECT id FROM counters WHERE hall_id = $1 AND number = 1', [hallId]);
@@ -54,14 +57,17 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
       lastCall = call;
     });
 
-    // Bench-side instrumentation of the hub's socket.io server (no server code changed): note when a
-    // `call` is handed to socket.io, which splits a call-next's delay into "before the emit" (HTTP,
-    // auth, the transaction, the queries after it) and "the fan-out".
+    // Bench-side instrumentation (no server code changed). (1) When the hub hands `call` to socket.io:
+    // splits a call-next into "before the emit" (HTTP, auth, the transaction, the queries after it) and
+    // the rest. (2) When socket.io's in-memory adapter then writes it to the local sockets: the PostgreSQL
+    // adapter first publishes every broadcast (pg_notify) and only then writes locally.
     let callEmittedAt = 0;
+    let localWriteAt = 0;
+    let localWriteMs = 0;
     const server = hub.io as unknown as { to: (room: unknown) => { emit: (ev: string, ...args: unknown[]) => unknown } };
-    const originalTo = server.to.bind(hub.io);
+    const originalTo = server.to;
     server.to = (room: unknown) => {
-      const op = originalTo(room);
+      const op = originalTo.call(hub.io, room);
       const originalEmit = op.emit.bind(op);
       op.emit = (ev: string, ...args: unknown[]) => {
         if (ev === 'call' && !callEmittedAt) callEmittedAt = epochNow();
@@ -69,6 +75,19 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
       };
       return op;
     };
+    const adapterProto = Adapter.prototype as unknown as { broadcast: (packet: { data?: unknown }, opts: unknown) => void };
+    const originalBroadcast = adapterProto.broadcast;
+    adapterProto.broadcast = function (this: unknown, packet: { data?: unknown }, opts: unknown): void {
+      if (!Array.isArray(packet.data) || packet.data[0] !== 'call' || localWriteAt) return originalBroadcast.call(this, packet, opts);
+      localWriteAt = epochNow();
+      originalBroadcast.call(this, packet, opts);
+      localWriteMs = epochNow() - localWriteAt;
+    };
+    restore.push(() => {
+      adapterProto.broadcast = originalBroadcast;
+      server.to = originalTo;
+    });
+    pgTrace.sample('pg_notify');
 
     interface Delivery {
       all: number;
@@ -77,30 +96,51 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
       httpMs?: number;
       /** From t0 to the `call` emit (API: the request's work before it; raw: ~0). */
       toEmit: number;
+      /** From the emit to socket.io's local write (the PostgreSQL adapter's publish comes first). */
+      publishMs: number;
+      /** How long the local write to every display socket ran (synchronous). */
+      writeMs: number;
+      /** Durations of the pg_notify round trips during the delivery. */
+      notifies: number[];
     }
     const api: Delivery[] = [];
     const raw: Delivery[] = [];
     let incomplete = 0;
-    const viaApi = async (): Promise<Delivery> => {
+    const arm = () => {
       callEmittedAt = 0;
+      localWriteAt = 0;
+      localWriteMs = 0;
+      pgTrace.samples('pg_notify');
+      pgTrace.resume();
+    };
+    const marks = (t0: number) => {
+      pgTrace.stop();
+      return {
+        toEmit: callEmittedAt ? callEmittedAt - t0 : Number.NaN,
+        publishMs: callEmittedAt && localWriteAt ? localWriteAt - callEmittedAt : Number.NaN,
+        writeMs: localWriteAt ? localWriteMs : Number.NaN,
+        notifies: pgTrace.samples('pg_notify'),
+      };
+    };
+    const viaApi = async (): Promise<Delivery> => {
+      arm();
       const t0 = epochNow();
       const res = await http.must<{ ticket: { id: number } }>('POST', `/api/v1/counters/${counterId}/next`, 200, { token: staffToken });
       const httpMs = epochNow() - t0;
       const got = await swarm.received(res.body.ticket.id);
       const perClient = got.times.map((t) => t - t0);
-      return { all: Math.max(...perClient), perClient, complete: got.complete, httpMs, toEmit: callEmittedAt ? callEmittedAt - t0 : Number.NaN };
+      return { all: Math.max(...perClient), perClient, complete: got.complete, httpMs, ...marks(t0) };
     };
     let rawKey = 0;
     const viaRaw = async (): Promise<Delivery> => {
       if (!lastCall) throw new Error('no call seen yet to copy');
       const payload: CallEvent = { ...(lastCall as CallEvent), ticketId: --rawKey, at: new Date().toISOString() };
-      callEmittedAt = 0;
+      arm();
       const t0 = epochNow();
       hub.io.to(rooms.displays(hallId)).emit('call', payload);
-      const toEmit = callEmittedAt - t0;
       const got = await swarm.received(payload.ticketId);
       const perClient = got.times.map((t) => t - t0);
-      return { all: Math.max(...perClient), perClient, complete: got.complete, toEmit };
+      return { all: Math.max(...perClient), perClient, complete: got.complete, ...marks(t0) };
     };
 
     ctx.log(`fanout: ${WARMUP} warm-up + ${CALLS} calls each way, alternating`);
@@ -135,8 +175,19 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
     const apiToEmit = summarize(api.map((d) => d.toEmit).filter((x) => Number.isFinite(x)));
     const apiFanout = summarize(api.filter((d) => Number.isFinite(d.toEmit)).map((d) => d.all - d.toEmit));
     const rawFanout = summarize(raw.map((d) => d.all - d.toEmit));
+    const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
+    const split = (list: Delivery[]) => ({
+      publish: summarize(finite(list.map((d) => d.publishMs))),
+      write: summarize(finite(list.map((d) => d.writeMs))),
+      afterWrite: summarize(finite(list.map((d) => d.all - d.toEmit - d.publishMs))),
+      notify: summarize(list.flatMap((d) => d.notifies)),
+      notifiesPerDelivery: round(list.reduce((n, d) => n + d.notifies.length, 0) / Math.max(1, list.length), 2),
+    });
+    const apiSplit = split(api);
+    const rawSplit = split(raw);
     const ratioP99 = round(apiAll.p99 / rawAll.p99, 3);
     const ratioP50 = round(apiAll.p50 / rawAll.p50, 3);
+    const ratioP90 = round(apiAll.p90 / rawAll.p90, 3);
 
     console.log(
       [
@@ -149,11 +200,17 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
             ['raw io.to(displays).emit', rawAll.p50, rawAll.p99, rawClient.p50, rawClient.p99],
           ],
         ),
-        `call-next split at the moment the hub hands \`call\` to socket.io: request → emit p50 ${apiToEmit.p50} ms, p99 ${apiToEmit.p99} ms; ` +
-          `emit → all received p50 ${apiFanout.p50} ms, p99 ${apiFanout.p99} ms (raw: p50 ${rawFanout.p50} ms, p99 ${rawFanout.p99} ms)`,
+        'where the time goes (p50 / p99 ms):',
+        table(
+          ['delivery', 'request → emit', 'emit → local write (adapter publish)', 'local write', 'local write → last client', 'pg_notify round trip', 'pg_notify per delivery'],
+          [
+            ['call-next via HTTP', `${apiToEmit.p50} / ${apiToEmit.p99}`, `${apiSplit.publish.p50} / ${apiSplit.publish.p99}`, `${apiSplit.write.p50} / ${apiSplit.write.p99}`, `${apiSplit.afterWrite.p50} / ${apiSplit.afterWrite.p99}`, `${apiSplit.notify.p50} / ${apiSplit.notify.p99}`, apiSplit.notifiesPerDelivery],
+            ['raw emit', '0', `${rawSplit.publish.p50} / ${rawSplit.publish.p99}`, `${rawSplit.write.p50} / ${rawSplit.write.p99}`, `${rawSplit.afterWrite.p50} / ${rawSplit.afterWrite.p99}`, `${rawSplit.notify.p50} / ${rawSplit.notify.p99}`, rawSplit.notifiesPerDelivery],
+          ],
+        ),
         `HTTP reply of call-next: p50 ${httpMs.p50} ms, p99 ${httpMs.p99} ms; clock offset client−bench ${round(swarm.clockOffset, 3)} ms (IPC rtt ${round(swarm.clockRttMs, 3)} ms)` +
           (incomplete ? `; ${incomplete} deliveries did not reach every client within 10 s` : ''),
-        `target: call p99 ≤ ${TARGET}× raw p99: ${ratioP99}× → ${verdict(ratioP99 <= TARGET)}   (p50 ratio ${ratioP50}×)`,
+        `target: call p99 ≤ ${TARGET}× raw p99: ${ratioP99}× → ${verdict(ratioP99 <= TARGET)}   (p90 ratio ${ratioP90}×, p50 ratio ${ratioP50}×; with ${api.length} calls the p99 is the slowest call)`,
         ...cpuLines(`hub (bench process) CPU over ${PROFILED} profiled call-nexts, pauses included`, cpu, PROFILED, 'call'),
       ].join('\n'),
     );
@@ -168,10 +225,11 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
         connectFailed: conn.failed,
         connectMs: conn.ms,
         calls: api.length,
-        api: { allReceived: apiAll, perClient: apiClient, httpReply: httpMs, requestToEmit: apiToEmit, emitToAllReceived: apiFanout },
-        raw: { allReceived: rawAll, perClient: rawClient, emitToAllReceived: rawFanout },
+        api: { allReceived: apiAll, perClient: apiClient, httpReply: httpMs, requestToEmit: apiToEmit, emitToAllReceived: apiFanout, ...apiSplit },
+        raw: { allReceived: rawAll, perClient: rawClient, emitToAllReceived: rawFanout, ...rawSplit },
         ratioP99,
         ratioP50,
+        ratioP90,
         incompleteDeliveries: incomplete,
         clockOffsetMs: round(swarm.clockOffset, 3),
         hubCpuProfiledCalls: cpu,
@@ -185,6 +243,8 @@ export async function fanoutPart(ctx: BenchContext): Promise<PartResult> {
       ],
     };
   } finally {
+    for (const undo of restore) undo();
+    pgTrace.stop();
     http.close();
     await swarm.stop().catch(() => undefined);
     await hub.close();

@@ -1,4 +1,4 @@
-import { FakeEscPosPrinter } from '../sim/printer-server.js';
+import { SimPrinterThread } from '../sim/printer-thread.js';
 import { EscPosPrinter } from './escpos-printer.js';
 import type { PrinterProfile, TicketPrinterPort } from './port.js';
 import { parsePrinterTarget } from './target.js';
@@ -19,9 +19,12 @@ export interface OpenPrinterOptions {
   transport?: PrinterTransport;
 }
 
-/** A `sim` printer: the fake TCP printer in this process, and the port that prints to it over TCP. */
-export async function openSimPrinter(profile: PrinterProfile, simDir: string | null, target = 'sim'): Promise<{ port: EscPosPrinter; simulator: FakeEscPosPrinter }> {
-  const simulator = await new FakeEscPosPrinter({ type: profile.type, widthDots: profile.widthDots, saveDir: simDir, keepInMemory: 20, cp1258Page: profile.codePage }).start();
+/**
+ * A `sim` printer: the fake TCP printer in a worker thread of this process (it decodes each job and renders
+ * its PNG off this thread's event loop), and the port that prints to it over TCP.
+ */
+export async function openSimPrinter(profile: PrinterProfile, simDir: string | null, target = 'sim'): Promise<{ port: EscPosPrinter; simulator: SimPrinterThread }> {
+  const simulator = await SimPrinterThread.start({ type: profile.type, widthDots: profile.widthDots, saveDir: simDir, keepInMemory: 2, cp1258Page: profile.codePage });
   const port = new EscPosPrinter(target, new TcpTransport('127.0.0.1', simulator.port), profile, () => simulator.close());
   return { port, simulator };
 }

@@ -2,7 +2,7 @@ import thermal from 'node-thermal-printer';
 import { encodeCp1258, isAscii } from './cp1258.js';
 import { documentLayout, linesLayout, type Block, type TextSize } from './layout.js';
 import type { PrinterProfile, PrintInput } from './port.js';
-import { rasterize, type Align, type RasterItem } from './raster.js';
+import { imageCommand, rasterImage, type Align, type RasterItem } from './raster.js';
 
 const RASTER_PX: Record<TextSize, number> = { small: 21, normal: 25, large: 33 };
 const QR_MODULE = 6;
@@ -164,7 +164,8 @@ export async function renderBlocks(blocks: Block[], profile: PrinterProfile, sta
       p.append(cached);
       return;
     }
-    const bytes = await p.printImageBuffer(rasterize(items, profile.widthDots));
+    const bytes = imageCommand(profile.type, await rasterImage(items, profile.widthDots));
+    p.append(bytes);
     if (key) cacheSet(key, bytes);
   };
   for (const block of blocks) {

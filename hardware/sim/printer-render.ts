@@ -1,4 +1,4 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import bwipjs from 'bwip-js';
 import QRCode from 'qrcode';
 import { ensureFonts, MONO } from '../printer/raster.js';
@@ -102,7 +102,7 @@ function measure(e: PageElement, paper: number): Measured {
 
 /** Draws a decoded print as the paper would look: white, `paperDots` wide, a dashed line where it was cut. */
 export function renderPagePng(page: DecodedPage, paperDots: number): Buffer {
-  ensureFonts();
+  ensureFonts(GlobalFonts);
   const measured = page.elements.map((e) => measure(e, paperDots));
   const height = measured.reduce((sum, m) => sum + m.height, 0) + 2 * MARGIN + (page.cut ? 10 : 0);
   const canvas = createCanvas(paperDots + 2 * MARGIN, Math.max(height, 2 * MARGIN + 1));

@@ -3,7 +3,9 @@ import { mkdir, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { EscPosEmulator, type DecodedPage, type PrinterConditions } from './printer-emulator.js';
-import { renderPagePng } from './printer-render.js';
+
+// The PNG renderer (and with it @napi-rs/canvas and bwip-js) loads when the first fake printer starts.
+let renderer: typeof import('./printer-render.js') | null = null;
 
 export type { PrinterConditions, DecodedPage } from './printer-emulator.js';
 
@@ -73,6 +75,7 @@ export class FakeEscPosPrinter extends EventEmitter<{ print: [FakePrint]; connec
 
   /** Starts listening; resolves once the port is open. */
   async start(): Promise<this> {
+    renderer ??= await import('./printer-render.js');
     if (this.opts.saveDir) await mkdir(this.opts.saveDir, { recursive: true });
     const server = net.createServer((socket) => this.accept(socket));
     this.server = server;
@@ -183,7 +186,7 @@ export class FakeEscPosPrinter extends EventEmitter<{ print: [FakePrint]; connec
       seq,
       at,
       page,
-      png: () => (png ??= renderPagePng(page, this.widthDots)),
+      png: () => (png ??= renderer!.renderPagePng(page, this.widthDots)),
       files: null,
     };
     const dir = this.opts.saveDir;

@@ -1,12 +1,11 @@
 import type { Db } from '../db/pool.js';
 import { notFound } from '../errors.js';
-import type { CounterOnBoard, ServiceOnBoard, BoardSnapshot, Device } from '../../protocol/index.js';
+import type { CounterOnBoard, ServiceOnBoard, BoardSnapshot, Device, WaitChart } from '../../protocol/index.js';
 import * as repo from './board.repo.js';
 import { boardAlerts, DEFAULT_IDLE_ALERT_MINUTES } from './alerts.js';
 
 export const CHART_BUCKET_MINUTES = 15;
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 const EMPTY: repo.FiguresRow = {
@@ -23,6 +22,34 @@ const EMPTY: repo.FiguresRow = {
   avg_service: null,
 };
 
+const toMinutes = (seconds: number | null) => (seconds === null ? null : Math.round(seconds / 6) / 10);
+
+/**
+ * Waits across the day: every bucket from the one of the first issue to the one containing `now`, with
+ * the mean and longest wait (minutes) of the tickets called in it and how many were waiting at its end
+ * (issued − called so far).
+ */
+export function waitChart(rows: readonly repo.ChartRow[], nowMs: number, bucketMinutes: number): WaitChart {
+  const chart: WaitChart = { bucketMinutes, t: [], avgWaitMinutes: [], maxWaitMinutes: [], waiting: [] };
+  const issuedRows = rows.filter((r) => r.issued > 0);
+  if (issuedRows.length === 0) return chart;
+  const step = bucketMinutes * 60;
+  const first = Math.min(...issuedRows.map((r) => r.t));
+  const byStart = new Map(rows.map((r) => [Math.round(r.t), r]));
+  let issued = 0;
+  let called = 0;
+  for (let t = first; t * 1000 <= nowMs; t += step) {
+    const r = byStart.get(Math.round(t));
+    issued += r?.issued ?? 0;
+    called += r?.called ?? 0;
+    chart.t.push(t);
+    chart.avgWaitMinutes.push(toMinutes(r?.avg_wait ?? null));
+    chart.maxWaitMinutes.push(toMinutes(r?.max_wait ?? null));
+    chart.waiting.push(Math.max(0, issued - called));
+  }
+  return chart;
+}
+
 /** The managers' live board: one snapshot of a hall's floor, computed from the database in a few queries. */
 export class BoardService {
   constructor(
@@ -33,20 +60,15 @@ export class BoardService {
 
   /** The board at `now` (tests pass a fixed instant; the hub passes the clock). */
   async snapshot(hallId: number, now: Date = new Date()): Promise<BoardSnapshot> {
-    const hall = await repo.hallAt(this.db, hallId, now);
-    if (!hall) throw notFound(`Không có trung tâm số ${hallId}`);
-    const [serviceRows, day, counterRows, sat, devices] = await Promise.all([
-      repo.services(this.db, hallId),
-      repo.dayFigures(this.db, hallId, hall.day, hall.day_start, now, CHART_BUCKET_MINUTES),
-      repo.counters(this.db, hallId),
-      repo.satisfaction(this.db, hallId, hall.day),
-      this.devices(hallId),
-    ]);
+    const [day, devices] = await Promise.all([repo.boardDay(this.db, hallId, now, CHART_BUCKET_MINUTES), this.devices(hallId)]);
+    if (!day) throw notFound(`Không có trung tâm số ${hallId}`);
+    const { hall, satisfaction: sat } = day;
+    const serviceRows = day.services;
+    const counterRows = day.counters;
     const nowMs = now.getTime();
     const byService = new Map(day.figures.filter((f) => f.service_id !== null).map((f) => [f.service_id!, f]));
     const total = day.figures.find((f) => f.service_id === null) ?? EMPTY;
-    const byCounter = new Map(day.counters.map((c) => [c.counter_id, c]));
-    const since = (ms: number | null) => (ms === null ? null : Math.max(0, (nowMs - ms) / 1000));
+        const since = (ms: number | null) => (ms === null ? null : Math.max(0, (nowMs - ms) / 1000));
     const isoMs = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
     const openCounters = new Map<number, number>();
@@ -82,8 +104,7 @@ export class BoardService {
 
     const counters: CounterOnBoard[] = counterRows.map((c) => {
       const busy = c.ticket_id !== null;
-      const today = byCounter.get(c.id);
-      const idleFrom = Math.max(c.opened_at?.getTime() ?? -Infinity, today?.last_finished ?? -Infinity);
+      const idleFrom = Math.max(c.opened_at ?? -Infinity, c.last_finished ?? -Infinity);
       return {
         id: c.id,
         number: c.number,
@@ -97,12 +118,12 @@ export class BoardService {
               number: c.ticket_number ?? '',
               status: c.ticket_status ?? '',
               serviceId: c.ticket_service_id!,
-              calledAt: iso(c.called_at),
-              servingAt: iso(c.serving_at),
+              calledAt: isoMs(c.called_at),
+              servingAt: isoMs(c.serving_at),
             }
           : null,
-        currentSeconds: busy ? round1(since(c.called_at?.getTime() ?? null)) : null,
-        served: today?.served ?? 0,
+        currentSeconds: busy ? round1(since(c.called_at)) : null,
+        served: c.served,
         idleSince: c.status === 'open' && !busy && Number.isFinite(idleFrom) ? new Date(idleFrom).toISOString() : null,
         waitingForIt: c.service_ids.reduce((n, s) => n + (waitingByService.get(s) ?? 0), 0),
       };
@@ -115,7 +136,6 @@ export class BoardService {
     const idleSetting = hall.idle_alert_minutes;
     const idleAlertMinutes = typeof idleSetting === 'number' && idleSetting > 0 ? idleSetting : DEFAULT_IDLE_ALERT_MINUTES;
     const levels = { 1: sat.n1, 2: sat.n2, 3: sat.n3, 4: sat.n4 };
-    const toMinutes = (seconds: number | null) => (seconds === null ? null : Math.round(seconds / 6) / 10);
 
     return {
       hall: { id: hall.id, name: hall.name, day: hall.day },
@@ -143,13 +163,7 @@ export class BoardService {
         levels,
       },
       alerts: boardAlerts({ services, counters, devices: boardDevices, now, idleAlertMinutes }),
-      chart: {
-        bucketMinutes: CHART_BUCKET_MINUTES,
-        t: day.chart.map((r) => r.t),
-        avgWaitMinutes: day.chart.map((r) => toMinutes(r.avg_wait)),
-        maxWaitMinutes: day.chart.map((r) => toMinutes(r.max_wait)),
-        waiting: day.chart.map((r) => r.waiting),
-      },
+      chart: waitChart(day.chart, nowMs, CHART_BUCKET_MINUTES),
     };
   }
 

@@ -260,16 +260,18 @@ export async function findDossierWithTimeline(
   code: string,
   hallId: number | null,
 ): Promise<{ dossier: DossierRow; events: (EventRow & { by: string | null })[] } | null> {
-  const { rows } = await db.query<DossierRow & { events: { id: number; kind: EventRow['kind']; status: DossierStatus; from_status: DossierStatus | null; note: string | null; at: string; event_id: string | null; by: string | null }[] }>(
-    `SELECT ${dossierColumns},
+  // A named statement: each connection plans it once (planning this join costs more than running it).
+  const { rows } = await db.query<DossierRow & { events: { id: number; kind: EventRow['kind']; status: DossierStatus; from_status: DossierStatus | null; note: string | null; at: string; event_id: string | null; by: string | null }[] }>({
+    name: 'dossier-with-timeline',
+    text: `SELECT ${dossierColumns},
         coalesce((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'status', e.status, 'from_status', e.from_status, 'note', e.note,
                                                     'at', e.at, 'event_id', e.event_id, 'by', coalesce(eu.name, ek.name)) ORDER BY e.id)
                     FROM dossier_events e LEFT JOIN users eu ON eu.id = e.staff_id LEFT JOIN integration_keys ek ON ek.id = e.integration_key_id
                    WHERE e.dossier_id = d.id), '[]'::json) AS events
      ${dossierFrom}
      WHERE d.code = $1 AND ($2::int IS NULL OR d.hall_id = $2)`,
-    [code, hallId],
-  );
+    values: [code, hallId],
+  });
   const row = rows[0];
   if (!row) return null;
   const { events, ...dossier } = row;

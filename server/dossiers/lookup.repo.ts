@@ -6,8 +6,9 @@ import type { Queryable } from '../db/pool.js';
  * unknown codes, with the seconds left in each window.
  */
 export async function countLookup(db: Queryable, subject: string): Promise<{ hits: number; misses: number; minute_left: number; hour_left: number }> {
-  const { rows } = await db.query<{ hits: number; misses: number; minute_left: number; hour_left: number }>(
-    `WITH hit AS (
+  const { rows } = await db.query<{ hits: number; misses: number; minute_left: number; hour_left: number }>({
+    name: 'lookup-limit-count',
+    text: `WITH hit AS (
        INSERT INTO lookup_limits (subject, bucket, hits) VALUES ('m:' || $1, date_trunc('minute', now()), 1)
        ON CONFLICT (subject, bucket) DO UPDATE SET hits = lookup_limits.hits + 1
        RETURNING hits)
@@ -15,8 +16,8 @@ export async function countLookup(db: Queryable, subject: string): Promise<{ hit
             coalesce((SELECT misses FROM lookup_limits WHERE subject = 'h:' || $1 AND bucket = date_trunc('hour', now())), 0) AS misses,
             ceil(extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now()))::int AS minute_left,
             ceil(extract(epoch FROM date_trunc('hour', now()) + interval '1 hour' - now()))::int AS hour_left`,
-    [subject],
-  );
+    values: [subject],
+  });
   return rows[0]!;
 }
 

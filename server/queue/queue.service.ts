@@ -42,7 +42,7 @@ export class QueueService {
       const wait = await this.estimateMinutes(tx, ticket, ahead);
       return { ticket, service, ahead, wait };
     });
-    this.bus.emit('ticket.issued', { hallId, ticketId: ticket.id, serviceId, number: ticket.number, priority, deviceId });
+    this.bus.emit('ticket.issued', { hallId, ticketId: ticket.id, serviceId, number: ticket.number, priority, deviceId, ahead, estimatedWaitMinutes: wait });
     this.queueChanged(hallId);
     return {
       id: ticket.id,

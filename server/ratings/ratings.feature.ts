@@ -1,5 +1,6 @@
 import { rooms } from '../../protocol/index.js';
 import type { Feature } from '../features.js';
+import type { Hub } from '../context.js';
 import { RatingsService } from './ratings.service.js';
 import { ratingsRoutes } from './ratings.routes.js';
 
@@ -10,7 +11,7 @@ import { ratingsRoutes } from './ratings.routes.js';
 export function ratingsFeature(): Feature {
   let service: RatingsService | null = null;
   let off: (() => void) | null = null;
-  const serviceOf = (hub: Parameters<NonNullable<Feature['start']>>[0]) => (service ??= new RatingsService(hub.db, hub.bus));
+  const serviceOf = (hub: Hub) => (service ??= new RatingsService(hub.db, hub.bus));
   return {
     name: 'ratings',
     async routes(api, hub) {

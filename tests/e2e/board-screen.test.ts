@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createPool } from '../../server/db/pool.js';
@@ -17,6 +17,26 @@ import { DEMO_STAFF_PASSWORD, api, createTestDatabase, login, seedHall, startTes
 
 const WAIT = { timeout: 30_000 };
 const shots = process.env.SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'hallhub-screens');
+
+/**
+ * Opens a screen and waits until it shows `ready`. Other developers rebuild dist/ in this tree (the build
+ * empties it first), so a load that meets a half-written dist/ is tried again; what the failed attempt
+ * logged is dropped.
+ */
+async function openScreen(page: Page, url: string, ready: () => Locator, errors: string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const mark = errors.length;
+    await page.goto(url);
+    try {
+      await ready().waitFor({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      errors.splice(mark);
+    }
+  }
+}
 
 describe('live board in Chromium', () => {
   let dbh: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -107,8 +127,7 @@ describe('live board in Chromium', () => {
   const kpi = (page: Page, label: string) => page.locator('.kpi', { has: page.locator('.kpi__label', { hasText: label }) }).locator('.kpi__value');
 
   it('asks for a manager sign-in and refuses staff accounts', async () => {
-    await board.goto(`${origin()}/display/board`);
-    await board.getByRole('heading', { name: 'Đăng nhập bảng điều hành' }).waitFor(WAIT);
+    await openScreen(board, `${origin()}/display/board`, () => board.getByRole('heading', { name: 'Đăng nhập bảng điều hành' }), errors);
     await board.getByLabel('Tên đăng nhập').fill('quanly');
     await board.getByLabel('Mật khẩu').fill('sai-mat-khau');
     await board.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -147,8 +166,7 @@ describe('live board in Chromium', () => {
     await expect.poll(() => kpi(board, 'Đã phát số').textContent(), WAIT).toBe(String(before + 1));
 
     // the sign-in survives a reload of the tab
-    await board.reload();
-    await board.getByTestId('board').waitFor(WAIT);
+    await openScreen(board, board.url(), () => board.getByTestId('board'), errors);
   });
 
   it('switches to English', async () => {
@@ -162,8 +180,7 @@ describe('live board in Chromium', () => {
   it('publishes the same morning on the rankings page, ranked, in Vietnamese and English', async () => {
     const { page } = await openDevice(browser, { width: 1920, height: 1080 });
     collectErrors(page, 'rankings', errors);
-    await page.goto(`${origin()}/display/rankings?by=staff&period=day`);
-    await page.locator('.rk-row--top1').first().waitFor(WAIT);
+    await openScreen(page, `${origin()}/display/rankings?by=staff&period=day`, () => page.locator('.rk-row--top1').first(), errors);
     const api1 = await api<{ items: { rank: number | null; name: string; score: number | null }[] }>(hub!, 'GET', '/rankings?by=staff&period=day');
     // the page lists exactly what the API ranks, in its order, with its ranks and scores (equal score and count share a rank)
     const rows = page.locator('.rk-row');
@@ -183,9 +200,8 @@ describe('live board in Chromium', () => {
   it('opens on a wall screen with a display device token, says when the hub is gone, and recovers by itself', async () => {
     const { page } = await openDevice(browser, { width: 1920, height: 1080 });
     collectErrors(page, 'board-display', errors);
-    await page.goto(`${origin()}/display/board?token=${demo.displayToken}`);
+    await openScreen(page, `${origin()}/display/board?token=${demo.displayToken}`, () => page.getByTestId('board'), errors);
     await page.waitForURL((u) => !u.search.includes('token='), WAIT);
-    await page.getByTestId('board').waitFor(WAIT);
     await expect.poll(() => kpi(page, 'Đã phát số').textContent(), WAIT).not.toBe('');
 
     const port = Number(new URL(hub!.url).port);

@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createPool } from '../../server/db/pool.js';
@@ -35,6 +35,26 @@ async function hubOnPort(url: string, port: number): Promise<{ close(): Promise<
       await db.end();
     },
   };
+}
+
+/**
+ * Opens a screen and waits until it shows `ready`. Other developers rebuild dist/ in this tree (the build
+ * empties it first), so a load that meets a half-written dist/ is tried again; what the failed attempt
+ * logged is dropped.
+ */
+async function openScreen(page: Page, url: string, ready: () => Locator, errors: string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const mark = errors.length;
+    await page.goto(url);
+    try {
+      await ready().waitFor({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      errors.splice(mark);
+    }
+  }
 }
 
 /** Waits until `check` returns a value that is not null/undefined (database state written by the page). */
@@ -92,10 +112,9 @@ describe('rating tablet and rankings page in Chromium', () => {
   }
 
   it('shows the counter, the staff member and the number, asks for a rating when the ticket is done, and thanks', async () => {
-    await tablet.goto(`${base()}/tablet/?token=${demo.tabletTokens[1]}`);
+    await openScreen(tablet, `${base()}/tablet/?token=${demo.tabletTokens[1]}`, () => tablet.getByText('Quầy 1', { exact: true }), errors);
     // the token leaves the address bar and stays on the device
     await tablet.waitForURL((u) => !u.search.includes('token='), WAIT);
-    await tablet.getByText('Quầy 1', { exact: true }).waitFor(WAIT);
     await tablet.getByText('Quầy chưa có cán bộ làm việc').waitFor(WAIT);
 
     // the staff member opens the counter and calls a number: the idle screen follows live
@@ -137,7 +156,7 @@ describe('rating tablet and rankings page in Chromium', () => {
   it('shows the rating on the public rankings page', async () => {
     const { page } = await openDevice(browser, { width: 1920, height: 1080 });
     collectErrors(page, 'rankings', errors);
-    await page.goto(`${base()}/display/rankings?by=staff&period=day`);
+    await openScreen(page, `${base()}/display/rankings?by=staff&period=day`, () => page.locator('.rk-head h1'), errors);
     const row = page.locator('.rk-row', { hasText: 'Nguyễn Thị Lan' });
     await row.waitFor(WAIT);
     // one rating: listed, not ranked yet (minimum 5), 100 % satisfied

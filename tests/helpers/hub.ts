@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import { buildApp, type BuiltApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig, type Config } from '../../server/config.js';
 import { createPool, type Db } from '../../server/db/pool.js';
 import { migrate } from '../../server/db/migrate.js';
 import { seedDemoHall, DEMO_STAFF_PASSWORD, type DemoHall } from '../../server/demo/seed.js';
@@ -47,8 +47,8 @@ export interface TestHub extends BuiltApp {
 }
 
 /** The whole hub, listening on a free loopback port, on the given database (its own pool unless one is given). */
-export async function startTestHub(opts: { url: string; db?: Db }): Promise<TestHub> {
-  const config = { ...loadConfig({}), databaseUrl: opts.url, port: 0, host: '127.0.0.1', logLevel: 'silent' };
+export async function startTestHub(opts: { url: string; db?: Db; config?: Partial<Config> }): Promise<TestHub> {
+  const config: Config = { ...loadConfig({}), databaseUrl: opts.url, port: 0, host: '127.0.0.1', logLevel: 'silent', ...opts.config };
   const db = opts.db ?? createPool(opts.url, 30);
   const built = await buildApp({ config, db, logger: false });
   await built.app.listen({ host: '127.0.0.1', port: 0 });

@@ -170,6 +170,8 @@ describe('LED displays and a calling keypad on the hub', () => {
     const mark = health.length;
     await ledLine.stop();
     const down = await waitFor(() => health.slice(mark).find((e) => e.driver === 'led:2' && !e.online), 'led:2 offline event');
+    // The display end must have noticed its line went away too, or it could still hold the old pty when the new one comes up.
+    await waitFor(() => (sim.link.connected ? undefined : true), 'display end disconnected');
     expect(down).toMatchObject({ hallId: demo.hallId, deviceId: null, faults: [{ code: 'serial_port' }] });
     const r = await api<HardwareHealthReply>(hub, 'GET', '/hardware/health', manager);
     expect(r.body.drivers.find((d) => d.driver === 'led:1')).toMatchObject({ online: false, faults: [{ code: 'serial_port' }] });

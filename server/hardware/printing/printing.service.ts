@@ -51,6 +51,9 @@ interface PrintRequest {
   requestedBy?: number | null;
 }
 
+/** How long a device's print routing (its `printer` field) is trusted without reading it again. */
+const DEVICE_CACHE_MS = 3000;
+
 const isPrinterState = (s: PrintState): s is PrinterState => s !== 'no_printer' && s !== 'expired';
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -88,6 +91,8 @@ export class PrintingService {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
+  /** Devices that issued tickets recently: their row, read at most every DEVICE_CACHE_MS. */
+  private readonly devices = new Map<number, { at: number; row: Promise<repo.PrintDeviceRow | null> }>();
 
   constructor(private readonly hub: Hub) {
     this.printers = new PrinterPool({ timeoutMs: hub.config.printerTimeoutMs, simDir: path.join(hub.config.dataDir, 'prints') });
@@ -108,6 +113,9 @@ export class PrintingService {
     this.unsubscribe.push(
       this.hub.bus.on('ticket.issued', (e) => this.onTicketIssued(e).catch((err: unknown) => log.error({ err, ticketId: e.ticketId }, 'ticket print failed to start'))),
       this.hub.bus.on('dossier.received', (e) => this.onDossierReceived(e).catch((err: unknown) => log.error({ err, code: e.receipt.code }, 'receipt print failed to start'))),
+      this.hub.bus.on('device.health', (e) => {
+        if (e.deviceId !== null) this.forgetDevice(e.deviceId);
+      }),
     );
     io.on('connection', (socket) => {
       const p = socket.data.principal;
@@ -183,11 +191,10 @@ export class PrintingService {
 
   // ---- what to print ----
 
-  /** The ticket as printed; `withQueue: false` skips people-ahead and wait (a job that will not print anyway). */
-  private async ticketDocument(hallId: number, ticketId: number, withQueue = true): Promise<{ row: repo.TicketPrintRow; document: PrintDocument }> {
+  /** The ticket as printed: the ticket row (one query) and its place in the queue as the queue service told it. */
+  private async ticketDocument(hallId: number, ticketId: number, queue: { ahead: number; estimatedWaitMinutes: number }): Promise<{ row: repo.TicketPrintRow; document: PrintDocument }> {
     const row = await repo.ticketPrintRow(this.hub.db, hallId, ticketId);
     if (!row) throw notFound(`Không có phiếu số ${ticketId}`);
-    const view = withQueue ? await this.hub.queue.getTicket(hallId, ticketId) : { ahead: 0, estimatedWaitMinutes: 0 };
     return {
       row,
       document: {
@@ -200,8 +207,8 @@ export class PrintingService {
           priority: row.priority,
           issuedAt: row.issued_at.toISOString(),
           timezone: row.timezone,
-          ahead: view.ahead,
-          estimatedWaitMinutes: view.estimatedWaitMinutes,
+          ahead: queue.ahead,
+          estimatedWaitMinutes: queue.estimatedWaitMinutes,
           url: `${this.hub.config.publicUrl}/kiosk/t/${ticketId}`,
           footer: row.footer?.trim() || DEFAULT_TICKET_FOOTER,
         },
@@ -209,12 +216,29 @@ export class PrintingService {
     };
   }
 
+  /** The device row for routing a print, cached for a few seconds (invalidated when its health or printer faults change). */
+  private cachedDevice(id: number): Promise<repo.PrintDeviceRow | null> {
+    const now = Date.now();
+    const hit = this.devices.get(id);
+    if (hit && now - hit.at < DEVICE_CACHE_MS) return hit.row;
+    const row = repo.findDevice(this.hub.db, id);
+    this.devices.set(id, { at: now, row });
+    row.catch(() => this.devices.delete(id));
+    if (this.devices.size > 500) {
+      for (const [k, v] of this.devices) if (now - v.at >= DEVICE_CACHE_MS) this.devices.delete(k);
+    }
+    return row;
+  }
+
+  private forgetDevice(id: number): void {
+    this.devices.delete(id);
+  }
+
   async onTicketIssued(e: HubEvents['ticket.issued']): Promise<void> {
     if (e.deviceId === null) return;
-    const device = await repo.findDevice(this.hub.db, e.deviceId);
+    const device = await this.cachedDevice(e.deviceId);
     if (!device?.printer) return;
-    const busy = this.printers.pending(device.printer) >= MAX_BACKLOG;
-    const { document } = await this.ticketDocument(e.hallId, e.ticketId, !busy);
+    const { document } = await this.ticketDocument(e.hallId, e.ticketId, e);
     await this.submit({ hallId: e.hallId, kind: 'ticket', ref: String(e.ticketId), ticketId: e.ticketId, counterId: null, sourceDeviceId: device.id, device, document });
   }
 
@@ -256,7 +280,7 @@ export class PrintingService {
     if (!device) throw conflict(`Ki-ốt đã phát phiếu ${row.number} không còn hoạt động`, 'kiosk_removed');
     if (!device.printer) throw conflict(`Ki-ốt "${device.name}" không có máy in`, 'no_printer');
     const last = await repo.lastJobOfTicket(this.hub.db, ticketId);
-    const { document } = await this.ticketDocument(hallId, ticketId);
+    const { document } = await this.ticketDocument(hallId, ticketId, await this.hub.queue.getTicket(hallId, ticketId));
     const { job, done, settles } = await this.submit({
       hallId,
       kind: 'ticket',
@@ -286,7 +310,8 @@ export class PrintingService {
     if (target.kind !== 'agent') return { kind: 'direct', target: device.printer, device };
     const agentId = target.agentId ?? (device.kind === 'agent' ? device.id : null);
     if (agentId === null) return { kind: 'none', device, reason: `Thiết bị "${device.name}" ghi máy in "agent" nhưng không phải agent: dùng agent:<số agent>` };
-    const agent = agentId === device.id ? device : await repo.findDevice(this.hub.db, agentId);
+    // Read fresh: whether the agent is online decides where the job goes (the device row may be cached).
+    const agent = await repo.findDevice(this.hub.db, agentId);
     if (!agent || agent.kind !== 'agent' || agent.hall_id !== device.hall_id) return { kind: 'none', device, reason: `Không có agent số ${agentId} trong trung tâm này` };
     return { kind: 'agent', agent, device };
   }
@@ -411,7 +436,12 @@ export class PrintingService {
     const to: string[] = [];
     if (job.source_device_id !== null) to.push(rooms.device(job.source_device_id));
     if (job.kind === 'receipt' || job.requested_by !== null) to.push(rooms.staff(job.hall_id));
-    if (to.length) io.to(to).emit('print:status', event);
+    if (!to.length) return;
+    // A kiosk's own ticket status goes straight to its socket when it is connected to this process
+    // (the usual case: it just asked this process for the ticket); the adapter (a NOTIFY) only otherwise.
+    const local = io.of('/').adapter.rooms;
+    if (to.length === 1 && job.source_device_id !== null && (local.get(to[0]!)?.size ?? 0) > 0) io.local.to(to).emit('print:status', event);
+    else io.to(to).emit('print:status', event);
   }
 
   /**
@@ -420,6 +450,12 @@ export class PrintingService {
    */
   private async observe(hallId: number, deviceId: number, printer: string | null, state: PrinterState, message: string, jobId: number | null): Promise<void> {
     const code = faultCodeOf(state);
+    this.forgetDevice(deviceId);
+    // The usual case, a printer that works and had no fault: one read, no transaction.
+    if (!code) {
+      const now = await repo.findDevice(this.hub.db, deviceId);
+      if (!now || !now.faults.some((f) => f.by === 'printing')) return;
+    }
     const change = await transaction(this.hub.db, async (tx) => {
       const device = await repo.findDevice(tx, deviceId, true);
       if (!device) return null;
