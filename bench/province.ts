@@ -304,9 +304,17 @@ export async function provincePart(ctx: BenchContext): Promise<PartResult> {
     const displayHubs = seen.displayHubs;
     let missedDeliveries = 0;
     let callsMissed = 0;
+    /** Missed deliveries by [hub of the calling counter][hub of the display]. */
+    const missedByHubs: number[][] = Array.from({ length: HUBS }, () => new Array<number>(HUBS).fill(0));
+    const counterHubById = new Map(hall.counters.map((c, k) => [c.id, counterHub(k)]));
     for (const c of dbCalls) {
       const slots = seen.calls[`${c.ticket_id}:${c.recall ? 1 : 0}`];
-      const missing = slots ? slots.filter((s) => s === null).length : displayHubs.length;
+      let missing = 0;
+      displayHubs.forEach((dh, d) => {
+        if (slots?.[d] != null) return;
+        missing++;
+        missedByHubs[counterHubById.get(c.counter_id) ?? 0]![dh]! += 1;
+      });
       missedDeliveries += missing;
       if (missing) callsMissed++;
     }
@@ -380,6 +388,8 @@ export async function provincePart(ctx: BenchContext): Promise<PartResult> {
       broadcasts: h.publish.times.length,
       broadcastsByEvent: h.publish.byEvent,
       adapterPublishWaitMs: summarize(h.publish.times),
+      adapterPublishFailed: h.publish.failed,
+      adapterPublishFirstError: h.publish.firstError,
       serverTimeMs: Object.fromEntries(Object.entries(h.server).map(([g, v]) => [g, { ...summarize(v.times), statuses: v.statuses }])),
     }));
 
@@ -395,7 +405,7 @@ export async function provincePart(ctx: BenchContext): Promise<PartResult> {
         pass: calledTwiceDb === 0 && calledTwiceClient === 0 && callsPerTicket.size === okNext.length,
         detail: `${okNext.length} call-next answers with a ticket = ${callsPerTicket.size} called tickets in calls; twice: ${calledTwiceDb} in the database, ${calledTwiceClient} among answers; ${recallsPerTicket.size} recalls`,
       },
-      { name: 'every display saw every call', pass: missedDeliveries === 0 && dbCalls.length > 0, detail: `${dbCalls.length} calls × ${displayHubs.length} displays; ${missedDeliveries} deliveries missing (${callsMissed} calls)` },
+      { name: 'every display saw every call', pass: missedDeliveries === 0 && dbCalls.length > 0, detail: `${dbCalls.length} calls × ${displayHubs.length} displays; ${missedDeliveries} deliveries missing (${callsMissed} calls; by [calling hub][display hub] ${JSON.stringify(missedByHubs)}); adapter publishes failed: ${hubStats.map((h) => `${h.publish.failed}${h.publish.firstError ? ` (${h.publish.firstError})` : ''}`).join(', ')}` },
       { name: 'ratings stored = ratings answered 201', pass: ratings_in_db === ratingOk.length && seen.foreignRequests === 0, detail: `${ratingOk.length} answered 201, ${ratings_in_db} in the database; ${seen.ratingRequests} rating:request received, ${seen.foreignRequests} for another counter, ${seen.duplicateRequests} repeated` },
       { name: 'transfers stored', pass: transfers_in_db === of('transfer', (s) => s === 200).length, detail: `${of('transfer', (s) => s === 200).length} answered 200, ${transfers_in_db} transferred tickets in the database` },
     ];

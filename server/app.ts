@@ -246,7 +246,10 @@ function registerScreens(app: App): void {
       }
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(index));
     };
-    app.get(screen.prefix, { schema: { hide: true } }, async (_req, reply) => reply.redirect(`${screen.prefix}/`));
+    app.get(screen.prefix, { schema: { hide: true } }, async (req, reply) => {
+      const query = req.url.indexOf('?');
+      return reply.redirect(`${screen.prefix}/${query >= 0 ? req.url.slice(query) : ''}`);
+    });
     app.get(`${screen.prefix}/`, { schema: { hide: true } }, handler);
     app.get(`${screen.prefix}/*`, { schema: { hide: true } }, handler);
   }

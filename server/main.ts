@@ -54,7 +54,8 @@ if (demo) {
     `  ticket kiosk   ${base}/kiosk/?token=${demo.kioskToken}`,
     `  hall display   ${base}/display/?token=${demo.displayToken}`,
     ...Object.entries(demo.tabletTokens ?? {}).map(([counter, token]) => `  rating tablet  ${base}/tablet/?token=${token}   (quầy ${counter})`),
-    `  live board     ${base}/display/board   rankings ${base}/display/rankings   lookup ${base}/lookup/`,
+    ...(demo.lookupToken ? [`  lookup kiosk   ${base}/kiosk/lookup?token=${demo.lookupToken}   (public lookup ${base}/lookup/)`] : []),
+    `  live board     ${base}/display/board   rankings ${base}/display/rankings`,
     `  staff console  ${base}/staff/   staff: ${demo.staff.map((s) => `${s.username} (quầy ${s.counterNumber})`).join(', ')}, manager: quanly — password ${DEMO_STAFF_PASSWORD}`,
   );
 }

@@ -22,7 +22,7 @@ const { app, io } = await buildApp({ config, db, logger: false });
 
 // Bench-side instrumentation (no server code changed): how long each broadcast waits for the PostgreSQL
 // adapter's publish (SELECT pg_notify through the adapter's own pool) before socket.io writes it locally.
-const publish = { times: [] as number[], byEvent: {} as Record<string, number> };
+const publish = { times: [] as number[], byEvent: {} as Record<string, number>, failed: 0, firstError: null as string | null };
 const adapter = io.of('/').adapter as unknown as { doPublish?: (message: unknown) => Promise<unknown> };
 const doPublish = adapter.doPublish?.bind(adapter);
 if (doPublish) {
@@ -33,6 +33,11 @@ if (doPublish) {
     const s = performance.now();
     try {
       return await doPublish(message);
+    } catch (err) {
+      // socket.io's cluster adapter swallows this and writes locally only: the other hub never gets the event.
+      publish.failed++;
+      publish.firstError ??= err instanceof Error ? err.message : String(err);
+      throw err;
     } finally {
       publish.times.push(performance.now() - s);
     }

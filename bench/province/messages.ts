@@ -16,7 +16,7 @@ export interface HubStats {
   /** Fastify's own time (reply.elapsedTime, ms) per route group, with the status counts. */
   server: Record<string, { times: number[]; statuses: Record<string, number> }>;
   /** Every socket.io broadcast's wait for the PostgreSQL adapter's publish (ms), and the broadcasts by event. */
-  publish: { times: number[]; byEvent: Record<string, number> };
+  publish: { times: number[]; byEvent: Record<string, number>; failed: number; firstError: string | null };
 }
 
 /** Commands to bench/province/clients.ts. */

@@ -13,6 +13,7 @@ export interface DemoHall {
   hallId: number;
   kioskToken: string;
   displayToken: string;
+  lookupToken: string;
   /** The rating tablet of each counter, by counter number. */
   tabletTokens: Record<number, string>;
   staff: { username: string; name: string; counterNumber: number }[];
@@ -89,6 +90,8 @@ export async function seedDemoHall(db: Db): Promise<DemoHall> {
     await insertUser(tx, { hallId, username: 'quanly', passwordHash: staffHash, name: 'Đỗ Thanh Hà', role: 'manager', title: 'Trưởng Bộ phận Một cửa' });
     const kioskToken = newToken('d');
     const displayToken = newToken('d');
+    const lookupToken = newToken('d');
+    await insertDevice(tx, { hallId, kind: 'lookup', name: 'Ki-ốt tra cứu hồ sơ', counterId: null, printer: null, tokenHash: hashToken(lookupToken) });
     await insertDevice(tx, { hallId, kind: 'kiosk', name: 'Máy lấy số sảnh chính', counterId: null, printer: 'sim', tokenHash: hashToken(kioskToken) });
     await insertDevice(tx, { hallId, kind: 'display', name: 'Màn hình sảnh chờ', counterId: null, printer: null, tokenHash: hashToken(displayToken) });
     await seedDossierCatalogue(tx, hallId);
@@ -96,6 +99,7 @@ export async function seedDemoHall(db: Db): Promise<DemoHall> {
       hallId,
       kioskToken,
       displayToken,
+      lookupToken,
       tabletTokens,
       staff: counters.map((c) => ({ username: c.staff.username, name: c.staff.name, counterNumber: c.number })),
     };

@@ -80,7 +80,7 @@ function roomsOf(p: Principal): string[] {
 export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; close(): Promise<void> } {
   // The adapter holds one connection for LISTEN for good and does not release it when the database
   // restarts, so it gets a small pool of its own: the hub's pool can always end cleanly.
-  const adapterPool = createPool(hub.db.options.connectionString ?? '', 3);
+  const adapterPool = createPool(hub.db.options.connectionString ?? '', 12);
   const io: HubServer = new Server(server, {
     serveClient: false,
     cors: { origin: false },

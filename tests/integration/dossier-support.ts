@@ -1,36 +1,12 @@
 /** Helpers of the dossier tests: a hub with its own config (SMTP, SMS gateway, fast retries), counters opened by staff. */
 import http from 'node:http';
-import { buildApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import { createPool, type Db } from '../../server/db/pool.js';
-import { api, login, type TestHub } from '../helpers/hub.js';
+import type { Config } from '../../server/config.js';
+import type { Db } from '../../server/db/pool.js';
+import { api, login, startTestHub, type TestHub } from '../helpers/hub.js';
 
-/** The whole hub on a free loopback port with config overrides (e.g. smtpUrl, outboxRetryBaseMs). */
-export async function startDossierHub(opts: { url: string; db?: Db; config?: Partial<Config> }): Promise<TestHub> {
-  const config: Config = {
-    ...loadConfig({}),
-    databaseUrl: opts.url,
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    outboxPollMs: 50,
-    outboxRetryBaseMs: 50,
-    outboxRetryMaxMs: 400,
-    ...opts.config,
-  };
-  const db = opts.db ?? createPool(opts.url, 30);
-  const built = await buildApp({ config, db, logger: false });
-  await built.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = built.app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return {
-    ...built,
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      await built.app.close();
-      if (!opts.db) await db.end();
-    },
-  };
+/** The whole hub with fast outbox retries and the given config overrides (e.g. smtpUrl). */
+export function startDossierHub(opts: { url: string; db?: Db; config?: Partial<Config> }): Promise<TestHub> {
+  return startTestHub({ ...opts, config: { outboxPollMs: 50, outboxRetryBaseMs: 50, outboxRetryMaxMs: 400, ...opts.config } });
 }
 
 /** Logs `username` in and opens the counter with that number; returns the token and the counter id. */

@@ -249,4 +249,11 @@ describe('queue API v1', () => {
     for (const p of ['/api/v1/tickets', '/api/v1/counters/{id}/next', '/api/v1/auth/login', '/api/v1/devices']) expect(doc.body.paths).toHaveProperty([p]);
     expect((await fetch(`${hub.url}/docs/`)).status).toBe(200);
   });
+
+  it('redirects a screen path to its folder keeping the query (receipt QR codes carry ?code=)', async () => {
+    const r = await fetch(`${hub.url}/lookup?code=000.00.12.H40-261121-0001`, { redirect: 'manual' });
+    expect(r.status).toBe(302);
+    expect(r.headers.get('location')).toBe('/lookup/?code=000.00.12.H40-261121-0001');
+    expect((await fetch(`${hub.url}/kiosk`, { redirect: 'manual' })).headers.get('location')).toBe('/kiosk/');
+  });
 });
