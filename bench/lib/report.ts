@@ -7,7 +7,8 @@ export interface TargetCheck {
   value: number;
   /** Human form of the target, e.g. "≥ 0.5×". */
   target: string;
-  pass: boolean;
+  /** null: reported for information, no target. */
+  pass: boolean | null;
 }
 
 export interface PartResult {
@@ -71,4 +72,4 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+export const verdict = (pass: boolean | null) => (pass === null ? 'info' : pass ? 'PASS' : 'MISS');
