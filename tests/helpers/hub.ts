@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { FastifyBaseLogger } from 'fastify';
 import { inject } from 'vitest';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
@@ -47,10 +48,10 @@ export interface TestHub extends BuiltApp {
 }
 
 /** The whole hub, listening on a free loopback port, on the given database (its own pool unless one is given). */
-export async function startTestHub(opts: { url: string; db?: Db; config?: Partial<Config> }): Promise<TestHub> {
+export async function startTestHub(opts: { url: string; db?: Db; config?: Partial<Config>; logger?: FastifyBaseLogger }): Promise<TestHub> {
   const config: Config = { ...loadConfig({}), databaseUrl: opts.url, port: 0, host: '127.0.0.1', logLevel: 'silent', ...opts.config };
   const db = opts.db ?? createPool(opts.url, 30);
-  const built = await buildApp({ config, db, logger: false });
+  const built = await buildApp({ config, db, logger: opts.logger ?? false });
   await built.app.listen({ host: '127.0.0.1', port: 0 });
   const addr = built.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -1,26 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, seedHall, type ClientSocket } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, seedHall, startTestHub, type ClientSocket } from '../helpers/hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { Device, DeviceHealthEvent } from '../../protocol/index.js';
-import { buildApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import { createPool } from '../../server/db/pool.js';
+import type { Config } from '../../server/config.js';
 
-async function startHub(url: string, overrides: Partial<Config>) {
-  const config = { ...loadConfig({}), databaseUrl: url, port: 0, host: '127.0.0.1', logLevel: 'silent', ...overrides };
-  const db = createPool(url, 10);
-  const built = await buildApp({ config, db, logger: false });
-  await built.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = built.app.server.address();
-  return {
-    ...built,
-    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
-    async close() {
-      await built.app.close();
-      await db.end();
-    },
-  };
-}
+const startHub = (url: string, overrides: Partial<Config>) => startTestHub({ url, config: overrides });
 
 describe('device health for the live board', () => {
   let dbh: Awaited<ReturnType<typeof createTestDatabase>>;

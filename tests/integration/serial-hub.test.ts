@@ -7,34 +7,18 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, type ClientSocket } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type ClientSocket } from '../helpers/hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { DeviceHealthEvent, HardwareHealthReply } from '../../protocol/index.js';
-import { buildApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import { createPool } from '../../server/db/pool.js';
+import type { Config } from '../../server/config.js';
 import { PtyPair } from '../../hardware/sim/serial-pty.js';
 import { SimLedDisplay } from '../../hardware/sim/led-display.js';
 import { SerialLink } from '../../hardware/serial/link.js';
 
 const logs: { msg?: string; [k: string]: unknown }[] = [];
 
-async function startHub(url: string, overrides: Partial<Config>) {
-  const config = { ...loadConfig({}), databaseUrl: url, port: 0, host: '127.0.0.1', logLevel: 'info', ...overrides };
-  const db = createPool(url, 10);
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg?: string }) });
-  const built = await buildApp({ config, db, logger });
-  await built.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = built.app.server.address();
-  return {
-    ...built,
-    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
-    async close() {
-      await built.app.close();
-      await db.end();
-    },
-  };
-}
+const startHub = (url: string, overrides: Partial<Config>) =>
+  startTestHub({ url, config: { logLevel: 'info', ...overrides }, logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg?: string }) }) });
 
 async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

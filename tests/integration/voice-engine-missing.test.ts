@@ -1,31 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, type ClientSocket } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type ClientSocket } from '../helpers/hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { HardwareHealthReply } from '../../protocol/index.js';
-import { buildApp, type BuiltApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import { createPool } from '../../server/db/pool.js';
+import type { Config } from '../../server/config.js';
 import pino from 'pino';
 
 const logs: { level: number; msg: string }[] = [];
 
 /** The hub on `url` with config overrides (the shared helper takes none). */
-async function startHub(url: string, overrides: Partial<Config>): Promise<BuiltApp & { url: string; close(): Promise<void> }> {
-  const config = { ...loadConfig({}), databaseUrl: url, port: 0, host: '127.0.0.1', logLevel: 'info', ...overrides };
-  const db = createPool(url, 10);
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
-  const built = await buildApp({ config, db, logger });
-  await built.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = built.app.server.address();
-  return {
-    ...built,
-    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
-    async close() {
-      await built.app.close();
-      await db.end();
-    },
-  };
-}
+const startHub = (url: string, overrides: Partial<Config>) =>
+  startTestHub({ url, config: { logLevel: 'info', ...overrides }, logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) }) });
 
 describe('voice engine missing', () => {
   let dbh: Awaited<ReturnType<typeof createTestDatabase>>;
