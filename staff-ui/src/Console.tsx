@@ -7,7 +7,7 @@ import { t } from './messages.js';
 import { api } from './session.js';
 
 type Current = NonNullable<Counter['currentTicket']>;
-type Action = 'next' | 'recall' | 'serve' | 'no-show' | 'done' | 'pause' | 'resume' | 'close' | 'call' | 'transfer';
+type Action = 'next' | 'recall' | 'serve' | 'no-show' | 'done' | 'pause' | 'resume' | 'close' | 'call' | 'transfer' | 'reprint';
 
 function ticketStatusText(status: string): string {
   switch (status) {
@@ -153,6 +153,13 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
       refreshQueue();
     });
 
+  const reprint = (ticketId: number, number: string) =>
+    run('reprint', async () => {
+      const job = await api.post<{ status: string; error: string | null }>(`/tickets/${ticketId}/reprint`);
+      if (job.status === 'failed') setError(t('reprintFailed', { number }));
+      else setInfo(t(job.status === 'printed' ? 'reprinted' : 'reprintSent', { number }));
+    });
+
   const can = {
     next: open && busy === null,
     recall: current?.status === 'called' && busy === null,
@@ -282,6 +289,9 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
             }}
           >
             {t('closeCounter')}
+          </Button>
+          <Button variant="secondary" size="sm" disabled={busy !== null || !current} onClick={() => current && void reprint(current.id, current.number)}>
+            {t('reprint')}
           </Button>
           <span class="staff-counterbar__keys">{t('shortcuts')}</span>
         </div>

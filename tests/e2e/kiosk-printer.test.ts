@@ -66,5 +66,19 @@ describe('kiosk with a broken printer', () => {
     await expect
       .poll(async () => (await api<Device[]>(hub, 'GET', '/devices', admin)).body.find((d) => d.id === device.body.id)?.health.faults.map((f) => f.code) ?? [], WAIT)
       .toEqual(expect.arrayContaining([expect.stringMatching(/^printer_/)]));
+
+    // the counter that calls G001 can reprint it; the console says the kiosk's printer still cannot print
+    const staff = (await openDevice(browser, { width: 1366, height: 768 })).page;
+    await staff.goto(`${hub.url}/staff/`);
+    await staff.getByLabel('Tên đăng nhập').fill('canbo5', WAIT);
+    await staff.getByLabel('Mật khẩu').fill('demo12345');
+    await staff.getByRole('button', { name: 'Đăng nhập' }).click();
+    await staff.locator('[data-testid="counter-card"][data-counter-number="5"]').getByRole('button', { name: 'Mở quầy' }).click(WAIT);
+    await staff.getByRole('button', { name: /Gọi số tiếp theo/ }).click(WAIT);
+    await staff.locator('[data-testid="current-number"]').getByText('G001').waitFor(WAIT);
+    await staff.getByRole('button', { name: 'In lại phiếu' }).click();
+    await staff.getByText('Máy in của ki-ốt chưa in được phiếu G001', { exact: false }).waitFor(WAIT);
+    const { rows: jobs } = await dbh.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM print_jobs WHERE ticket_id = $1`, [rows[0]!.id]);
+    expect(jobs[0]!.n).toBe(2);
   });
 });
