@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Ticket, TicketStatus } from '../../protocol/index.js';
 import { ApiError, LanguageSwitch, OfflineBanner, createApi, errorMessage, formatTime } from '../../ui-kit/index.js';
-import { t } from './messages.js';
+import { etaText, t } from './messages.js';
 
 /** How often the page asks the hub again. */
 export const FOLLOW_POLL_MS = 10_000;
@@ -127,7 +127,7 @@ export function FollowPage({ ticketId }: { ticketId: number }) {
                 </div>
                 <div>
                   <dt>{t('eta')}</dt>
-                  <dd class="hh-num">{ticket.ahead === 0 ? t('etaNow') : t('etaValue', { n: Math.max(1, ticket.estimatedWaitMinutes) })}</dd>
+                  <dd class="hh-num">{etaText(ticket.ahead, ticket.estimatedWaitMinutes)}</dd>
                 </div>
               </dl>
             ) : null}

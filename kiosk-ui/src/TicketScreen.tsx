@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { IssuedTicket } from '../../protocol/index.js';
 import { QrCode, formatDate, formatTime } from '../../ui-kit/index.js';
-import { t } from './messages.js';
+import { etaText, t } from './messages.js';
 
 /** Seconds the issued ticket stays on screen without a touch. */
 export const TICKET_SCREEN_SECONDS = 15;
@@ -61,7 +61,7 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
           </div>
           <div>
             <dt>{t('eta')}</dt>
-            <dd class="hh-num">{ticket.ahead === 0 ? t('etaNow') : t('etaValue', { n: Math.max(1, ticket.estimatedWaitMinutes) })}</dd>
+            <dd class="hh-num">{etaText(ticket.ahead, ticket.estimatedWaitMinutes)}</dd>
           </div>
           <div>
             <dt>{t('issuedAt')}</dt>

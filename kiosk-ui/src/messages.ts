@@ -112,3 +112,6 @@ export const t = createTranslator({
     followTransferredHint: 'Your number was transferred to another service; please watch the hall displays.',
   },
 });
+
+/** "Now" when nobody is ahead, else the estimate in minutes (at least one). */
+export const etaText = (ahead: number, minutes: number): string => (ahead === 0 ? t('etaNow') : t('etaValue', { n: Math.max(1, minutes) }));
