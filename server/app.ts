@@ -95,6 +95,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     setup: new SetupService(opts.db),
     devices: new DevicesService(opts.db),
     queue: new QueueService(opts.db, bus, app.log),
+    audit: new AuditLog(opts.db, app.log),
   };
 
   const features = createFeatures();
@@ -163,7 +164,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     },
   });
   await app.register(authPlugin, { auth: hub.auth });
-  const audit = new AuditLog(opts.db, app.log);
+  const audit = hub.audit;
   app.addHook('onResponse', audit.onResponse);
   // Access checks run before body validation, so a caller who may not use a route learns nothing from it.
   app.addHook('onRoute', (route) => {

@@ -7,6 +7,7 @@ import type { AuthService } from './auth/auth.service.js';
 import type { SetupService } from './admin/setup.service.js';
 import type { DevicesService } from './devices/devices.service.js';
 import type { QueueService } from './queue/queue.service.js';
+import type { AuditLog } from './audit/audit.js';
 import type { Access } from './auth/principal.js';
 import type { DeviceKind } from '../protocol/index.js';
 
@@ -20,6 +21,8 @@ export interface Hub {
   setup: SetupService;
   devices: DevicesService;
   queue: QueueService;
+  /** The audit log: HTTP changes are recorded by the hub itself; other paths (keypads, agents) call `record`. */
+  audit: AuditLog;
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

@@ -40,6 +40,12 @@ export class AuditLog {
     else this.flushSoon(200);
   };
 
+  /** Records a state change that did not come through the HTTP API (a keypad press, an agent's report). */
+  record(entry: Omit<AuditEntry, 'at'>): void {
+    this.buffer.push({ ...entry, at: new Date() });
+    this.flushSoon(this.buffer.length >= 200 ? 0 : 200);
+  }
+
   private flushSoon(ms: number): void {
     if (this.timer && ms > 0) return;
     if (this.timer) clearTimeout(this.timer);

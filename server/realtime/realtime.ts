@@ -22,6 +22,8 @@ export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Recor
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const heartbeat = validator(DeviceHeartbeat);
+/** Socket commands that change state (heartbeats and snapshots do not go in the audit log). */
+const AUDITED_EVENTS: ReadonlySet<string> = new Set(['agent:print-result', 'agent:printer', 'agent:scan']);
 
 export async function displaySnapshot(hub: Hub, hallId: number): Promise<DisplaySnapshot> {
   const [hall, since] = await Promise.all([findHall(hub.db, hallId), queueRepo.dayStart(hub.db, hallId)]);
@@ -108,6 +110,21 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
 
   io.on('connection', (socket: HubSocket) => {
     const p = socket.data.principal;
+    socket.use(([event], next) => {
+      if (AUDITED_EVENTS.has(String(event))) {
+        hub.audit.record({
+          hallId: p.hallId,
+          actorType: p.type,
+          actorId: p.type === 'user' ? p.user.id : p.device.id,
+          actorName: p.type === 'user' ? p.user.username : p.device.name,
+          action: `SOCKET ${String(event)}`,
+          target: null,
+          status: 0,
+          ip: socket.handshake.address,
+        });
+      }
+      next();
+    });
     void socket.join(roomsOf(p));
     const sendSnapshot = async () => {
       const counts = await queueRepo.waitingCounts(hub.db, p.hallId);

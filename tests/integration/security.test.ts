@@ -171,5 +171,7 @@ describe('security', () => {
     expect(next.ip).toMatch(/127\.0\.0\.1/);
     expect(log.find((e) => e.action === 'POST /api/v1/tickets' && e.status === 201)).toMatchObject({ actorType: 'device', actorName: 'Máy lấy số sảnh chính' });
     expect((await api(hub, 'GET', '/audit', staff)).status).toBe(403);
+    // state-changing socket commands from hardware agents are in it too (the socket matrix above sent them)
+    expect(log.find((e) => e.action === 'SOCKET agent:print-result')).toMatchObject({ actorType: 'device', actorName: 'Thiết bị agent' });
   });
 });

@@ -131,6 +131,14 @@ describe('LED displays and a calling keypad on the hub', () => {
     await press('4');
     await waitFor(async () => (await dbh.db.query<{ status: string }>('SELECT status FROM tickets WHERE id = $1', [issued.body.id])).rows[0]?.status === 'done', 'ticket done');
     await logged('keypad: counter action done', markLog);
+    // keypad presses are state changes too: the audit log has them, as the staff member at the counter
+    const audit = await waitFor(async () => {
+      const r = await api<{ action: string; actorId: number | null; actorName: string | null }[]>(hub, 'GET', '/audit', manager);
+      const actions = r.body.filter((e) => e.action.startsWith('KEYPAD '));
+      return actions.length >= 3 ? actions : undefined;
+    }, 'keypad actions in the audit log');
+    expect(audit.map((e) => e.action).slice(0, 3).sort()).toEqual(['KEYPAD done', 'KEYPAD next', 'KEYPAD recall']);
+    expect(audit[0]).toMatchObject({ actorName: 'keypad quầy 1' });
     const refused = logs.length;
     await press('2');
     await logged('keypad: counter action refused', refused);

@@ -18,6 +18,17 @@ export function serialFeature(opts: { binding?: SerialBinding } = {}): Feature {
         queue: hub.queue,
         log: hub.log,
         report: (health) => hub.bus.emit('driver.health', health),
+        audit: (e) =>
+          hub.audit.record({
+            hallId: e.hallId,
+            actorType: 'user',
+            actorId: e.userId,
+            actorName: `keypad quầy ${e.counterNumber}`,
+            action: `KEYPAD ${e.command}`,
+            target: JSON.stringify({ counterNumber: e.counterNumber }),
+            status: e.ok ? 200 : 409,
+            ip: null,
+          }),
         ...(opts.binding ? { binding: opts.binding } : {}),
       });
       if (!hw.enabled) return;

@@ -31,6 +31,8 @@ export interface SerialHardwareDeps {
   queue: CounterActions;
   log: SerialLog;
   report(health: HubEvents['driver.health']): void;
+  /** Records a keypad's counter action in the audit log. */
+  audit?(entry: { hallId: number; counterNumber: number; command: KeypadCommand; userId: number; ok: boolean }): void;
   /** The serialport binding (default: the OS binding). */
   binding?: SerialBinding;
 }
@@ -148,6 +150,7 @@ export class SerialHardware {
           break;
       }
       log.info({ counterNumber, command }, 'keypad: counter action done');
+      this.deps.audit?.({ hallId, counterNumber, command, userId: counter.staff_id, ok: true });
     } catch (err) {
       if (err instanceof HubError) log.warn({ counterNumber, command, code: err.code, reason: err.message }, 'keypad: counter action refused');
       else log.error({ err, counterNumber, command }, 'keypad: counter action failed');
