@@ -85,6 +85,17 @@ describe('many kiosks and counters on two hub instances sharing one database', (
     const { rows: dupCalls } = await dbh.db.query(`SELECT ticket_id FROM calls WHERE NOT recall GROUP BY ticket_id HAVING count(*) > 1`);
     expect(dupCalls).toEqual([]);
 
+    // a ticket served through one process is rated once from the counter's tablet through the other
+    const { rows: served } = await dbh.db.query<{ id: number; counter_number: number }>(
+      `SELECT t.id, c.number AS counter_number FROM tickets t JOIN counters c ON c.id = t.counter_id WHERE t.status = 'done' ORDER BY t.id LIMIT 1`,
+    );
+    const tablet = demo.tabletTokens[served[0]!.counter_number]!;
+    const first = await api(hubs[1]!, 'POST', '/ratings', tablet, { ticketId: served[0]!.id, level: 4 });
+    expect(first.status).toBe(201);
+    expect((await api(hubs[0]!, 'POST', '/ratings', tablet, { ticketId: served[0]!.id, level: 1 })).status).toBe(409);
+    const { rows: ratings } = await dbh.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ratings WHERE ticket_id = $1', [served[0]!.id]);
+    expect(ratings[0]!.n).toBe(1);
+
     // the display on hub A saw every call, including those made through hub B
     await expect.poll(() => calls.length, { timeout: 15_000 }).toBe(issued.length);
     expect(new Set(calls.map((c) => c.ticketId)).size).toBe(issued.length);
