@@ -8,17 +8,11 @@
  * fake printer per kiosk (status queries answered, bytes decoded, no PNG written). Two runs: one kiosk
  * issuing tickets one after another, then `--kiosks` kiosks issuing at the same time, each on its own printer.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { createPool } from '../server/db/pool.js';
-import { migrate } from '../server/db/migrate.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embedded.js';
-import { seedDemoHall } from '../server/demo/seed.js';
+import { freshDatabase, startServer } from './lib/database.js';
 import { insertDevice } from '../server/devices/devices.repo.js';
 import { hashToken, newToken } from '../server/auth/tokens.js';
 import { FakeEscPosPrinter } from '../hardware/sim/printer-server.js';
@@ -38,26 +32,12 @@ const pct = (xs: number[], p: number) => {
 const fmt = (n: number) => `${n.toFixed(1)} ms`;
 const line = (label: string, xs: number[]) => `${label.padEnd(44)} p50 ${fmt(pct(xs, 50)).padStart(9)}   p99 ${fmt(pct(xs, 99)).padStart(9)}   max ${fmt(Math.max(...xs)).padStart(9)}   (n=${xs.length})`;
 
-const scratch = await mkdtemp(path.join(os.tmpdir(), 'hallhub-bench-printing-'));
-await chmod(scratch, 0o755);
-let embedded: EmbeddedDatabase | null = null;
-let adminUrl = process.env.BENCH_DATABASE_URL?.trim() ?? '';
-if (!adminUrl) {
-  embedded = await startEmbeddedPostgres({ dataDir: scratch, database: 'postgres' });
-  adminUrl = embedded.url;
-}
-const dbName = `bench_printing_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const db = createPool(url.toString(), 30);
-await migrate(db);
-const demo = await seedDemoHall(db);
+const server = await startServer(() => undefined);
+const scratch = server.scratchDir;
+const bench = await freshDatabase(server, 'printing', 30);
+const { db, demo } = bench;
 
-const config = { ...loadConfig({}), databaseUrl: url.toString(), port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: scratch, printerPollSeconds: 0 };
+const config = { ...loadConfig({}), databaseUrl: bench.url, port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: scratch, printerPollSeconds: 0 };
 const built = await buildApp({ config, db, logger: false });
 await built.app.listen({ host: '127.0.0.1', port: 0 });
 const addr = built.app.server.address();
@@ -182,6 +162,5 @@ process.stdout.write(`${report.join('\n')}\n`);
 
 await built.app.close();
 for (const k of kiosks) await k.fake.close();
-await db.end();
-await embedded?.stop();
-await rm(scratch, { recursive: true, force: true });
+await bench.drop();
+await server.stop();

@@ -16,14 +16,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Child, repoRoot } from './lib/child.js';
 import type { BenchContext } from './lib/context.js';
-import { serverVersion, startServer } from './lib/database.js';
+import { emptyDatabase, serverVersion, startServer } from './lib/database.js';
 import { HttpClient, type JsonReply } from './lib/http.js';
 import type { HubReadyEvent } from './lib/messages.js';
 import { machineInfo, table, type PartResult, type TargetCheck } from './lib/report.js';
 import { epochNow, round, sleep, summarize, type Summary } from './lib/stats.js';
 import type { ConnectReply, HubStats, ProvinceClientsCommand, ProvinceHubCommand, SwarmCollect } from './province/messages.js';
 import { arrivals, compress, hallPlan, normal, REAL_DAY, REAL_DAY_SECONDS, rng } from './province/scenario.js';
-import { createDatabase, seedProvince, type ProvinceHall } from './province/seed.js';
+import { seedProvince, type ProvinceHall } from './province/seed.js';
 
 const envInt = (name: string, fallback: number, min: number, max: number): number => {
   const raw = process.env[name]?.trim();
@@ -114,7 +114,7 @@ export async function provincePart(ctx: BenchContext): Promise<PartResult> {
   const schedule = arrivals(plan, TICKETS, DAY_S, KIOSKS, random);
   const scaled = (realSeconds: number) => compress(realSeconds, DAY_S) * 1000;
 
-  const base = await createDatabase(ctx.server);
+  const base = await emptyDatabase(ctx.server, 'province');
   const hubs: Child<ProvinceHubCommand>[] = [];
   let swarm: Child<ProvinceClientsCommand> | null = null;
   const clients: HttpClient[] = [];

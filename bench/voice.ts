@@ -10,17 +10,12 @@
  *    (the call listener has started rendering before the display asks); a recall of the same ticket twice
  *    (the second recall's text is cached); and the display fetching a URL again.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { io as ioClient } from 'socket.io-client';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { createPool } from '../server/db/pool.js';
-import { migrate } from '../server/db/migrate.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embedded.js';
+import { freshDatabase, startServer } from './lib/database.js';
 import { seedDemoHall, DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
 import { EspeakVoice } from '../hardware/voice/espeak.js';
 import { announcementText, DEFAULT_VOICE_SETTINGS } from '../hardware/voice/announcement.js';
@@ -83,25 +78,11 @@ report('engine: same announcement again (warm, cache)', warm);
 engine.dispose();
 
 // ---- 2. the whole hub ----
-const scratch = await mkdtemp(path.join(os.tmpdir(), 'hallhub-bench-voice-'));
-await chmod(scratch, 0o755);
-let embedded: EmbeddedDatabase | null = null;
-let adminUrl = process.env.BENCH_DATABASE_URL?.trim() ?? '';
-if (!adminUrl) {
-  embedded = await startEmbeddedPostgres({ dataDir: scratch, database: 'postgres' });
-  adminUrl = embedded.url;
-}
-const dbName = `bench_voice_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const db = createPool(url.toString(), 30);
-await migrate(db);
-const demo = await seedDemoHall(db);
-const config = { ...loadConfig({}), databaseUrl: url.toString(), port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: scratch };
+const server = await startServer(() => undefined);
+const scratch = server.scratchDir;
+const bench = await freshDatabase(server, 'voice', 30);
+const { db, demo } = bench;
+const config = { ...loadConfig({}), databaseUrl: bench.url, port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: scratch };
 const built = await buildApp({ config, db, logger: false });
 await built.app.listen({ host: '127.0.0.1', port: 0 });
 const addr = built.app.server.address();
@@ -189,10 +170,5 @@ process.stdout.write(`\nTarget: audio ready ≤ ${TARGET_MS} ms after the call (
 
 display.disconnect();
 await built.app.close();
-await db.end();
-const a = new pg.Client({ connectionString: adminUrl });
-await a.connect();
-await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-await a.end();
-await embedded?.stop();
-await rm(scratch, { recursive: true, force: true });
+await bench.drop();
+await server.stop();

@@ -65,8 +65,8 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database, migrated, with the demo hall seeded (kiosk and display tokens, staff canbo1..6). */
-export async function freshDatabase(server: BenchServer, label: string): Promise<BenchDatabase> {
+/** A fresh, migrated, empty database on the bench's server (its pool: `poolSize` connections). */
+export async function emptyDatabase(server: BenchServer, label: string, poolSize = 8): Promise<Omit<BenchDatabase, 'demo'>> {
   const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server.adminUrl });
   await admin.connect();
@@ -78,14 +78,12 @@ export async function freshDatabase(server: BenchServer, label: string): Promise
   const u = new URL(server.adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const db = createPool(url, 8);
+  const db = createPool(url, poolSize);
   await migrate(db);
-  const demo = await seedDemoHall(db);
   return {
     name,
     url,
     db,
-    demo,
     async drop() {
       await db.end().catch(() => undefined);
       const a = new pg.Client({ connectionString: server.adminUrl });
@@ -97,4 +95,10 @@ export async function freshDatabase(server: BenchServer, label: string): Promise
       }
     },
   };
+}
+
+/** A fresh database, migrated, with the demo hall seeded (kiosk and display tokens, staff canbo1..6). */
+export async function freshDatabase(server: BenchServer, label: string, poolSize = 8): Promise<BenchDatabase> {
+  const base = await emptyDatabase(server, label, poolSize);
+  return { ...base, demo: await seedDemoHall(base.db) };
 }

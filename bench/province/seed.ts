@@ -4,14 +4,11 @@
  * kiosks WITHOUT printers, displays, one tablet per counter.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { createPool, transaction, type Db } from '../../server/db/pool.js';
-import { migrate } from '../../server/db/migrate.js';
+import { transaction, type Db } from '../../server/db/pool.js';
 import * as setup from '../../server/admin/setup.repo.js';
 import { insertSession, insertUser } from '../../server/auth/auth.repo.js';
 import { hashToken, newToken } from '../../server/auth/tokens.js';
 import { insertDevice } from '../../server/devices/devices.repo.js';
-import type { BenchServer } from '../lib/database.js';
 import { departments, type HallPlan } from './scenario.js';
 
 export interface ProvinceHall {
@@ -20,44 +17,6 @@ export interface ProvinceHall {
   counters: { id: number; number: number; serviceIds: number[]; staffToken: string; tabletToken: string }[];
   kioskTokens: string[];
   displayTokens: string[];
-}
-
-export interface ProvinceDatabase {
-  name: string;
-  url: string;
-  db: Db;
-  drop(): Promise<void>;
-}
-
-export async function createDatabase(server: BenchServer): Promise<ProvinceDatabase> {
-  const name = `bench_province_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(server.adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const db = createPool(url, 8);
-  await migrate(db);
-  return {
-    name,
-    url,
-    db,
-    async drop() {
-      await db.end().catch(() => undefined);
-      const a = new pg.Client({ connectionString: server.adminUrl });
-      await a.connect();
-      try {
-        await a.query(`DROP DATABASE IF EXISTS ${a.escapeIdentifier(name)} WITH (FORCE)`);
-      } finally {
-        await a.end();
-      }
-    },
-  };
 }
 
 export async function seedProvince(db: Db, plan: HallPlan, opts: { kiosks: number; displays: number; voice: boolean }): Promise<ProvinceHall> {
