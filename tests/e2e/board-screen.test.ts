@@ -7,36 +7,17 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createPool } from '../../server/db/pool.js';
 import type { DemoHall } from '../../server/demo/seed.js';
-import { assertUiBuilt, collectErrors, launchBrowser, openDevice } from '../helpers/browser.js';
+import { assertUiBuilt, collectErrors, launchBrowser, openDevice, openScreen } from '../helpers/browser.js';
 import { DEMO_STAFF_PASSWORD, api, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
 
 const WAIT = { timeout: 30_000 };
 const shots = process.env.SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'hallhub-screens');
 
-/**
- * Opens a screen and waits until it shows `ready`. Other developers rebuild dist/ in this tree (the build
- * empties it first), so a load that meets a half-written dist/ is tried again; what the failed attempt
- * logged is dropped.
- */
-async function openScreen(page: Page, url: string, ready: () => Locator, errors: string[]): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const mark = errors.length;
-    await page.goto(url);
-    try {
-      await ready().waitFor({ timeout: 10_000 });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      errors.splice(mark);
-    }
-  }
-}
 
 describe('live board in Chromium', () => {
   let dbh: Awaited<ReturnType<typeof createTestDatabase>>;

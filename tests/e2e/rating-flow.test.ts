@@ -11,13 +11,13 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createPool } from '../../server/db/pool.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { Counter } from '../../protocol/index.js';
-import { assertUiBuilt, collectErrors, launchBrowser, openDevice, repoRoot } from '../helpers/browser.js';
+import { assertUiBuilt, collectErrors, launchBrowser, openDevice, openScreen, repoRoot } from '../helpers/browser.js';
 import { api, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
 
 const WAIT = { timeout: 30_000 };
@@ -37,25 +37,6 @@ async function hubOnPort(url: string, port: number): Promise<{ close(): Promise<
   };
 }
 
-/**
- * Opens a screen and waits until it shows `ready`. Other developers rebuild dist/ in this tree (the build
- * empties it first), so a load that meets a half-written dist/ is tried again; what the failed attempt
- * logged is dropped.
- */
-async function openScreen(page: Page, url: string, ready: () => Locator, errors: string[]): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const mark = errors.length;
-    await page.goto(url);
-    try {
-      await ready().waitFor({ timeout: 10_000 });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      errors.splice(mark);
-    }
-  }
-}
 
 /** Waits until `check` returns a value that is not null/undefined (database state written by the page). */
 async function until<T>(check: () => Promise<T | null | undefined>, what: string, ms = 30_000): Promise<T> {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createPool } from '../../server/db/pool.js';
@@ -98,6 +98,26 @@ export async function restartHubOn(url: string, port: number): Promise<{ close()
       await db.end().catch(() => undefined);
       const slowStart = err instanceof Error && /did not start in time/.test(err.message);
       if (!slowStart || attempt >= 3) throw err;
+    }
+  }
+}
+
+/**
+ * Opens a screen and waits until it shows `ready`. Other developers rebuild dist/ in this tree (the build
+ * empties it first), so a load that meets a half-written dist/ is tried again; what the failed attempt
+ * logged is dropped.
+ */
+export async function openScreen(page: Page, url: string, ready: () => Locator, errors: string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const mark = errors.length;
+    await page.goto(url);
+    try {
+      await ready().waitFor({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      errors.splice(mark);
     }
   }
 }
