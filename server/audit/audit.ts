@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/pool.js';
 import { insertAuditEntries, type AuditEntry } from './audit.repo.js';
+import type { Principal } from '../auth/principal.js';
 
 /**
  * Records every state-changing API request (POST/PUT/PATCH/DELETE under /api/v1 that succeeded, and
@@ -25,19 +26,14 @@ export class AuditLog {
     if (status >= 400 && !p) return;
     const route = req.routeOptions.url ?? req.url.split('?')[0]!;
     if (route === '/api/v1/auth/login' && status >= 400) return;
-    this.buffer.push({
+    this.record({
       hallId: p?.hallId ?? null,
-      at: new Date(),
-      actorType: p ? p.type : route === '/api/v1/auth/login' ? 'user' : 'anonymous',
-      actorId: p ? (p.type === 'user' ? p.user.id : p.device.id) : null,
-      actorName: p ? (p.type === 'user' ? p.user.username : p.device.name) : loginName(req),
+      ...(p ? actorOf(p) : { actorType: route === '/api/v1/auth/login' ? 'user' : 'anonymous', actorId: null, actorName: loginName(req) }),
       action: `${req.method} ${route}`,
       target: Object.keys((req.params as object) ?? {}).length ? JSON.stringify(req.params) : null,
       status,
       ip: req.ip,
     });
-    if (this.buffer.length >= 200) this.flushSoon(0);
-    else this.flushSoon(200);
   };
 
   /** Records a state change that did not come through the HTTP API (a keypad press, an agent's report). */
@@ -81,4 +77,11 @@ export class AuditLog {
 function loginName(req: FastifyRequest): string | null {
   const body = req.body as { username?: unknown } | undefined;
   return typeof body?.username === 'string' ? body.username.slice(0, 64) : null;
+}
+
+/** The audit log's actor fields for a signed-in user or a device. */
+export function actorOf(p: Principal): Pick<AuditEntry, 'actorType' | 'actorId' | 'actorName'> {
+  return p.type === 'user'
+    ? { actorType: 'user', actorId: p.user.id, actorName: p.user.username }
+    : { actorType: 'device', actorId: p.device.id, actorName: p.device.name };
 }

@@ -13,6 +13,7 @@ import type { Hub } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import * as queueRepo from '../queue/queue.repo.js';
 import { findHall, listCounters } from '../admin/setup.repo.js';
+import { actorOf } from '../audit/audit.js';
 import { createPool } from '../db/pool.js';
 
 interface SocketData {
@@ -114,9 +115,7 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
       if (AUDITED_EVENTS.has(String(event))) {
         hub.audit.record({
           hallId: p.hallId,
-          actorType: p.type,
-          actorId: p.type === 'user' ? p.user.id : p.device.id,
-          actorName: p.type === 'user' ? p.user.username : p.device.name,
+          ...actorOf(p),
           action: `SOCKET ${String(event)}`,
           target: null,
           status: 0,
