@@ -124,7 +124,7 @@ export async function provincePart(ctx: BenchContext): Promise<PartResult> {
     ctx.log(`province: hall seeded (${plan.services.length} services, ${hall.counters.length} counters, ${KIOSKS} kiosks without printers, ${DISPLAYS} displays, ${hall.counters.length} tablets) in ${Math.round(performance.now() - t)} ms`);
 
     for (let i = 0; i < HUBS; i++) {
-      hubs.push(Child.start<ProvinceHubCommand>(`hub ${'AB'[i]}`, 'bench/province/hub.ts', { BENCH_HUB_DATABASE_URL: base.url, BENCH_HUB_DATA_DIR: ctx.server.scratchDir }));
+      hubs.push(await Child.startHub<ProvinceHubCommand>(`hub ${'AB'[i]}`, 'bench/province/hub.ts', { BENCH_HUB_DATABASE_URL: base.url, BENCH_HUB_DATA_DIR: ctx.server.scratchDir }));
     }
     swarm = Child.start<ProvinceClientsCommand>('province clients', 'bench/province/clients.ts');
     const urls = await Promise.all(hubs.map((h) => h.waitEvent((e): e is HubReadyEvent => e.event === 'ready', 90_000).then((e) => e.url)));

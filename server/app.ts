@@ -6,7 +6,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ErrorBody } from '../protocol/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/pool.js';
@@ -32,8 +31,8 @@ import { AuditItem, AuditQuery, errorResponses } from '../protocol/index.js';
 import { Type } from '@sinclair/typebox';
 import fastifyHelmet from '@fastify/helmet';
 import { createFeatures } from './features.js';
+import { uiDir } from './paths.js';
 
-export const uiDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
 /** The screens the hub serves: URL prefix → built app folder. */
 const screens = [

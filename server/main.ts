@@ -1,4 +1,4 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from './config.js';
@@ -31,6 +31,7 @@ let hall = await firstHall(db);
 if (!hall) {
   if (config.demo) {
     const demo = await seedDemoHall(db);
+    await mkdir(config.dataDir, { recursive: true });
     await writeFile(demoFile, JSON.stringify(demo, null, 2));
     await chmod(demoFile, 0o600);
     log.info('demo hall created');

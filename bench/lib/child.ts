@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildHub, hubDir, hubNodeFlags } from '../../server/build.mjs';
 import { isEvent, isReply, type ChildEvent, type Reply } from './messages.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,15 +35,25 @@ export class Child<C extends { cmd: string }> {
     });
   }
 
-  /** Starts `script` (relative to the repository root) with tsx's loader. */
+  /** Starts `script` (relative to the repository root): a `.ts` one with tsx's loader, a `.js` one as it is. */
   static start<C extends { cmd: string }>(name: string, script: string, env: Record<string, string> = {}, execArgv: string[] = []): Child<C> {
     const proc = fork(path.join(repoRoot, script), [], {
       cwd: repoRoot,
-      execArgv: ['--import', 'tsx', ...execArgv],
+      execArgv: [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), ...execArgv],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Child<C>(name, proc);
+  }
+
+  /**
+   * Starts a hub entry (bench/hub-process.ts, bench/province/hub.ts) bundled the way `npm start` bundles
+   * server/main.ts, so its memory and speed are those of the hub as it runs in a hall (no TypeScript loader).
+   */
+  static async startHub<C extends { cmd: string }>(name: string, source: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child<C>> {
+    const entry = `bench-${path.basename(path.dirname(source))}-${path.basename(source, '.ts')}`;
+    await buildHub({ [entry]: source });
+    return Child.start<C>(name, path.relative(repoRoot, path.join(hubDir, `${entry}.js`)), env, [...hubNodeFlags, ...execArgv]);
   }
 
   get pid(): number | undefined {

@@ -28,7 +28,7 @@ export async function memoryPart(ctx: BenchContext): Promise<PartResult> {
   const started = performance.now();
   const base = await freshDatabase(ctx.server, 'memory');
   // --expose-gc only lets the bench ask for a collection after measuring RSS, to tell live memory from garbage.
-  const hubProc = Child.start<HubCommand>('hub', 'bench/hub-process.ts', { BENCH_HUB_DATABASE_URL: base.url, BENCH_HUB_DATA_DIR: ctx.server.scratchDir }, ['--expose-gc']);
+  const hubProc = await Child.startHub<HubCommand>('hub', 'bench/hub-process.ts', { BENCH_HUB_DATABASE_URL: base.url, BENCH_HUB_DATA_DIR: ctx.server.scratchDir }, ['--expose-gc']);
   const swarm = new Swarm();
   let http: HttpClient | null = null;
   try {

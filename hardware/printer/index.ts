@@ -1,4 +1,4 @@
-import { SimPrinterThread } from '../sim/printer-thread.js';
+import { SimPrinterProcess } from '../sim/printer-process.js';
 import { EscPosPrinter } from './escpos-printer.js';
 import type { PrinterProfile, TicketPrinterPort } from './port.js';
 import { parsePrinterTarget } from './target.js';
@@ -20,11 +20,11 @@ export interface OpenPrinterOptions {
 }
 
 /**
- * A `sim` printer: the fake TCP printer in a worker thread of this process (it decodes each job and renders
- * its PNG off this thread's event loop), and the port that prints to it over TCP.
+ * A `sim` printer: the fake TCP printer in a child process (it decodes each job and renders its PNG off the
+ * hub's event loop and outside its memory), and the port that prints to it over TCP.
  */
-export async function openSimPrinter(profile: PrinterProfile, simDir: string | null, target = 'sim'): Promise<{ port: EscPosPrinter; simulator: SimPrinterThread }> {
-  const simulator = await SimPrinterThread.start({ type: profile.type, widthDots: profile.widthDots, saveDir: simDir, keepInMemory: 2, cp1258Page: profile.codePage });
+export async function openSimPrinter(profile: PrinterProfile, simDir: string | null, target = 'sim'): Promise<{ port: EscPosPrinter; simulator: SimPrinterProcess }> {
+  const simulator = await SimPrinterProcess.start({ type: profile.type, widthDots: profile.widthDots, saveDir: simDir, keepInMemory: 2, cp1258Page: profile.codePage });
   const port = new EscPosPrinter(target, new TcpTransport('127.0.0.1', simulator.port), profile, () => simulator.close());
   return { port, simulator };
 }

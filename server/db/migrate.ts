@@ -1,9 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { type Db, transaction } from './pool.js';
+import { migrationsDir } from '../paths.js';
 
-const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**
  * Applies `migrations/NNN-name.sql` in order, each in its own transaction, once.

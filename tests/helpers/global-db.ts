@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded.js';
+import { buildHub } from '../../server/build.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,8 @@ let dir: string | null = null;
 
 /** One real PostgreSQL for the whole run: TEST_DATABASE_URL when given, else an embedded one in a temp folder. */
 export async function setup(project: TestProject) {
+  // Tests that start the hub as `npm start` does run the bundle: build it from the current sources (~0.2 s).
+  await buildHub();
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     project.provide('pgUrl', external);

@@ -11,6 +11,7 @@ import { createPool } from '../../server/db/pool.js';
 import { migrate } from '../../server/db/migrate.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { CallEvent, DisplaySnapshot, IssuedTicket } from '../../protocol/index.js';
+import { hubNodeFlags } from '../../server/build.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cleanups: (() => Promise<void>)[] = [];
@@ -51,7 +52,7 @@ describe('faults', () => {
     const base = `http://127.0.0.1:${port}`;
     let hubProcess: ChildProcess | null = null;
     const startHub = async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      const child = spawn(process.execPath, [...hubNodeFlags, 'dist/hub/main.js'], {
         cwd: root,
         env: { ...process.env, DATABASE_URL: dbh.url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_ADMIN_PASSWORD: 'admin-pass-123' },
         stdio: 'ignore',

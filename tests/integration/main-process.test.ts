@@ -1,10 +1,12 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hubNodeFlags } from '../../server/build.mjs';
+import { createTestDatabase } from '../helpers/hub.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -23,9 +25,9 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-/** Starts `server/main.ts` as `npm start` does (without the UI build step), optionally as another user. */
+/** Starts the hub as `npm start` does (the bundle in dist/hub, built by the global setup; no UI build step), optionally as another user. */
 function startHub(env: Record<string, string>, asUser?: { uid: number; gid: number }): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...asUser });
+  const child = spawn(process.execPath, [...hubNodeFlags, 'dist/hub/main.js'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...asUser });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -97,6 +99,46 @@ describe('the hub process (npm start)', () => {
     expect(((await again.json()) as { number: string }).number).toBe('A002');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  });
+
+  it('prints the demo kiosk\'s tickets through the sim printer, a child process that ends with the hub even on SIGKILL', async () => {
+    const dbh = await createTestDatabase();
+    const DATA_DIR = await dataDir();
+    const PORT = String(await freePort());
+    const run = startHub({ DATA_DIR, PORT, DATABASE_URL: dbh.url, HUB_ADMIN_PASSWORD: 'sim-printer-pass' });
+    try {
+      const kiosk = await waitFor(run, /ticket kiosk\s+(\S+)/);
+      const token = new URL(kiosk[1]!).searchParams.get('token')!;
+      const issue = await fetch(`http://127.0.0.1:${PORT}/api/v1/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"serviceId":1}' });
+      expect(issue.status).toBe(201);
+      const prints = path.join(DATA_DIR, 'prints');
+      let text = '';
+      for (let i = 0; i < 100 && !text; i++) {
+        const txt = (await readdir(prints).catch(() => [] as string[])).find((f) => f.endsWith('.txt'));
+        if (txt && (await readdir(prints)).includes(txt.replace(/\.txt$/, '.png'))) text = await readFile(path.join(prints, txt), 'utf8');
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(text).toMatch(/\[raster 576x\d+\]/);
+      const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(run.child.pid)]).toString();
+      const printer = children.split('\n').find((l) => l.includes('dist/hub/printer-child.js'));
+      expect(printer, children).toBeDefined();
+      const printerPid = Number(printer!.trim().split(/\s+/)[0]);
+      run.child.kill('SIGKILL');
+      await run.exited;
+      let alive = true;
+      for (let i = 0; i < 100 && alive; i++) {
+        try {
+          process.kill(printerPid, 0);
+          await new Promise((r) => setTimeout(r, 50));
+        } catch {
+          alive = false;
+        }
+      }
+      expect(alive).toBe(false);
+    } finally {
+      run.child.kill('SIGKILL');
+      await dbh.drop();
+    }
   });
 
   it('runs the embedded PostgreSQL as a normal user too', async () => {
