@@ -9,6 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable } from './common.js';
 import { Counter } from './setup.js';
 import { TicketStatus } from './queue.js';
+import { DossierStatus } from './dossiers.js';
 import type { RatingRequest } from './ratings.js';
 import type { BoardSnapshot } from './board.js';
 import type { DeviceHealthEvent } from './voice.js';
@@ -65,6 +66,16 @@ export const TicketUpdate = Type.Object({
 });
 export type TicketUpdate = Static<typeof TicketUpdate>;
 
+/** A dossier changed status (staff consoles and managers of the hall; no applicant data). */
+export const DossierUpdate = Type.Object({
+  code: Type.String(),
+  status: DossierStatus,
+  /** The counter that received it. */
+  counterId: Nullable(Id),
+  at: Type.String({ format: 'date-time' }),
+});
+export type DossierUpdate = Static<typeof DossierUpdate>;
+
 /** Heartbeat a device sends every few seconds, with the faults it sees in its own hardware. */
 export const DeviceHeartbeat = Type.Object(
   {
@@ -94,6 +105,8 @@ export interface ServerToClientEvents {
   'counter:update': (counter: Counter) => void;
   /** A ticket changed state. */
   'ticket:update': (update: TicketUpdate) => void;
+  /** A dossier was received or changed status (staff consoles: the dossier panel refreshes its list). */
+  'dossier:update': (update: DossierUpdate) => void;
   /** A ticket was just served at this counter: the counter's rating tablet asks the citizen to rate it (counter room only). */
   'rating:request': (request: RatingRequest) => void;
   /** The managers' live board changed (managers room and subscribed board displays; coalesced, at most every 500 ms per hall). */

@@ -1,5 +1,6 @@
 import type { CallEvent, Counter, QueueUpdate, TicketUpdate } from '../protocol/index.js';
 import type { DeviceHealthEvent, DriverKind } from '../protocol/voice.js';
+import type { DossierStatus } from '../protocol/dossiers.js';
 
 /** Everything the hub announces after a commit. Listeners: realtime fan-out, voice, LED displays, printers. */
 export interface HubEvents {
@@ -22,7 +23,7 @@ export interface HubEvents {
   /** A citizen rated a served ticket on the counter's tablet (committed). */
   'rating.recorded': { hallId: number; ratingId: number; ticketId: number; counterId: number; staffId: number; level: number };
   /** A dossier was received or changed status (committed): consoles and the board refresh. */
-  'dossier.changed': { hallId: number; code: string; status: string; counterId: number | null; at: string };
+  'dossier.changed': { hallId: number; code: string; status: DossierStatus; counterId: number | null; at: string };
   /** A dossier was received at a counter: the printing feature prints its receipt on that counter's printer. */
   'dossier.received': {
     hallId: number;

@@ -173,6 +173,9 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
   hub.bus.on('ticket.changed', ({ hallId, update }) => {
     io.to(rooms.staff(hallId)).emit('ticket:update', update);
   });
+  hub.bus.on('dossier.changed', ({ hallId, code, status, counterId, at }) => {
+    io.to(rooms.staff(hallId)).emit('dossier:update', { code, status, counterId, at });
+  });
   hub.bus.on('queue.changed', ({ hallId, update }) => {
     io.to([rooms.kiosks(hallId), rooms.staff(hallId)]).emit('queue:update', update);
   });

@@ -95,7 +95,10 @@ describe('dossier panel of the counter console (Chromium)', () => {
     };
     await step('Yêu cầu bổ sung hồ sơ', 'Bổ sung bản sao trích lục khai sinh');
     await step('Đang xử lý');
-    await step('Đã có kết quả, chờ trả');
+    // A change made elsewhere (the department's back office, the province's system) reaches the open panel live.
+    const outside = await api(hub, 'POST', `/dossiers/${code}/events`, token, { status: 'result_ready' });
+    expect(outside.status).toBe(200);
+    await expect.poll(() => row.getByTestId('row-status').textContent(), WAIT).toBe('Đã có kết quả, chờ trả');
     await page.screenshot({ path: path.join(shots, 'staff-dossier-today.png') });
     await row.getByRole('button', { name: 'Trả kết quả' }).click();
     await expect.poll(() => row.getByTestId('row-status').textContent(), WAIT).toBe('Đã trả kết quả');

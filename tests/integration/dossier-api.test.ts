@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestDatabase, login, seedHall, type TestHub } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, type TestHub } from '../helpers/hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import { AuthService, hashPassword } from '../../server/auth/auth.service.js';
 import { insertUser } from '../../server/auth/auth.repo.js';
@@ -181,6 +181,27 @@ describe('dossiers API', () => {
     const pub = await api<PublicDossier>(hub, 'GET', `/dossiers/${code}`, lookupToken);
     expect(pub.body.status).toBe('returned');
     expect(pub.body.timeline[2]).toMatchObject({ status: 'supplement_required', note: 'Thiếu bản sao Giấy khai sinh' });
+  });
+
+  it('tells the staff consoles live when a dossier is received or moves (no applicant data), and not the displays', async () => {
+    const console2 = await connectSocket(hub, await login(hub, 'canbo2'));
+    const display = await connectSocket(hub, demo.displayToken);
+    const displayGot: unknown[] = [];
+    display.on('dossier:update', (u) => void displayGot.push(u));
+    try {
+      const received = nextEvent(console2, 'dossier:update', (u) => u.status === 'received');
+      const r = await receive({ procedure: procedureId(COPY), applicantName: 'Trần Thị Bình' });
+      expect(r.status).toBe(201);
+      expect(await received).toEqual({ code: r.body.code, status: 'received', counterId: staff.counterId, at: expect.any(String) });
+      const moved = nextEvent(console2, 'dossier:update', (u) => u.code === r.body.code && u.status === 'processing');
+      expect((await move(r.body.code, 'processing')).status).toBe(200);
+      expect(Object.keys(await moved).sort()).toEqual(['at', 'code', 'counterId', 'status']);
+      await new Promise((res) => setTimeout(res, 200));
+      expect(displayGot).toEqual([]);
+    } finally {
+      console2.close();
+      display.close();
+    }
   });
 
   it('answers bad input with a clear 4xx and changes nothing', async () => {

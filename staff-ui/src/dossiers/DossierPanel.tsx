@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { DOSSIER_STATUS_LABELS, type DossierDetail, type DossierList, type DossierStatus, type DossierSummary, type Procedure } from '../../../protocol/dossiers.js';
 import type { Counter, Ticket } from '../../../protocol/index.js';
-import { Button, createApi, errorMessage, formatLongDate, formatTime, lang, useDebounced, useHubEvent, useLoad } from '../../../ui-kit/index.js';
+import { Button, createApi, errorMessage, formatLongDate, formatTime, lang, useDebounced, useHubEvent, useLoad, useSocketStore } from '../../../ui-kit/index.js';
 import { t } from './messages.js';
 import './dossiers.css';
 
@@ -17,7 +17,8 @@ export interface DossierPanelProps {
   token: string;
 }
 
-const REFRESH_MS = 30_000;
+/** A fallback: the list follows `dossier:update` live and also reloads after every reconnect. */
+const REFRESH_MS = 120_000;
 
 /** A request id for the hub's idempotency (a double click receives one dossier); works outside https too. */
 function newEventId(): string {
@@ -56,14 +57,19 @@ export default function DossierPanel({ counterId, ticketId, token }: DossierPane
 
   const procedures = useLoad(() => api.get<Procedure[]>('/procedures'), [api]);
   const counter = useLoad(async () => (await api.get<Counter[]>('/counters')).find((c) => c.id === counterId) ?? null, [api, counterId]);
+  const connections = useSocketStore().connections.value;
   const today = useLoad(
     () => api.get<DossierList>(`/dossiers?counterId=${counterId}&limit=200${query ? `&q=${encodeURIComponent(query)}` : ''}`),
-    [api, counterId, tick, query],
+    [api, counterId, tick, query, connections],
   );
   useEffect(() => {
     const timer = setInterval(refresh, REFRESH_MS);
     return () => clearInterval(timer);
   }, [refresh]);
+  const refreshSoon = useDebounced(refresh, 250);
+  useHubEvent('dossier:update', (u) => {
+    if (u.counterId === counterId || today.data?.items.some((d) => d.code === u.code)) refreshSoon();
+  });
 
   const count = today.data?.items.length ?? 0;
   return (
