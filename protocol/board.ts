@@ -136,7 +136,7 @@ export const BoardSnapshot = Type.Object({
 });
 export type BoardSnapshot = Static<typeof BoardSnapshot>;
 
-/** `PUT /api/v1/board/sla/:id` (admin): a service's SLA target in minutes; 0 removes it. */
+/** `PUT /api/v1/board/sla/:id` (admin): a service's SLA target in minutes; 0 removes it, as `DELETE /api/v1/board/sla/:id` does. */
 export const SlaBody = Type.Object(
   { maxWaitMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'longest acceptable wait in minutes; 0 removes the target' }) },
   { additionalProperties: false },

@@ -85,3 +85,24 @@ export function actorOf(p: Principal): Pick<AuditEntry, 'actorType' | 'actorId' 
     ? { actorType: 'user', actorId: p.user.id, actorName: p.user.username }
     : { actorType: 'device', actorId: p.device.id, actorName: p.device.name };
 }
+
+/** The HTTP-like status of a socket command's ack, for the audit log (the error codes the hub's acks use). */
+export function ackStatus(reply: unknown): number {
+  if (typeof reply !== 'object' || reply === null || !('ok' in reply)) return 500;
+  if (reply.ok === true) return 200;
+  const code = 'error' in reply && typeof reply.error === 'object' && reply.error !== null && 'code' in reply.error ? reply.error.code : null;
+  switch (code) {
+    case 'unauthorized':
+      return 401;
+    case 'forbidden':
+      return 403;
+    case 'not_found':
+      return 404;
+    case 'conflict':
+      return 409;
+    case 'unavailable':
+      return 503;
+    default:
+      return 400;
+  }
+}

@@ -28,4 +28,15 @@ export async function boardRoutes(app: App, board: BoardService, changed: (hallI
       return reply.code(204).send(null);
     },
   );
+
+  app.delete(
+    '/board/sla/:id',
+    { schema: { tags: ['board'], summary: "Removes a service's SLA target", params: IdParams, response: { 204: Type.Null(), ...errorResponses } }, preHandler: guard(access.admin) },
+    async (req, reply) => {
+      const hallId = req.principal!.hallId;
+      await board.setMaxWait(hallId, req.params.id, null);
+      changed(hallId);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -13,7 +13,7 @@ import type { Hub } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import * as queueRepo from '../queue/queue.repo.js';
 import { findHall, listCounters } from '../admin/setup.repo.js';
-import { actorOf } from '../audit/audit.js';
+import { actorOf, ackStatus } from '../audit/audit.js';
 import { createPool } from '../db/pool.js';
 
 interface SocketData {
@@ -111,16 +111,23 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
 
   io.on('connection', (socket: HubSocket) => {
     const p = socket.data.principal;
-    socket.use(([event], next) => {
-      if (AUDITED_EVENTS.has(String(event))) {
-        hub.audit.record({
-          hallId: p.hallId,
-          ...actorOf(p),
-          action: `SOCKET ${String(event)}`,
-          target: null,
-          status: 0,
-          ip: socket.handshake.address,
-        });
+    // A state-changing command is audited with its outcome: the hub's ack is wrapped (or, when the client asked
+    // for none, supplied) so the entry carries the status the command ended with.
+    socket.use((packet, next) => {
+      const event = String(packet[0]);
+      if (AUDITED_EVENTS.has(event) && packet.length >= 2) {
+        const last = packet[packet.length - 1] as unknown;
+        const clientAck = typeof last === 'function' ? (last as (reply: unknown) => void) : null;
+        let recorded = false;
+        const ack = (reply: unknown) => {
+          if (!recorded) {
+            recorded = true;
+            hub.audit.record({ hallId: p.hallId, ...actorOf(p), action: `SOCKET ${event}`, target: null, status: ackStatus(reply), ip: socket.handshake.address });
+          }
+          clientAck?.(reply);
+        };
+        if (clientAck) packet[packet.length - 1] = ack;
+        else packet.push(ack);
       }
       next();
     });

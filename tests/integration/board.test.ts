@@ -278,5 +278,11 @@ describe('managers’ live board', () => {
     expect((await api<BoardSnapshot>(hub, 'GET', '/board', adminToken)).body.services.find((s) => s.id === serviceId)!.maxWaitMinutes).toBe(12);
     expect((await api(hub, 'PUT', `/board/sla/${serviceId}`, adminToken, { maxWaitMinutes: 0 })).status).toBe(204);
     expect((await api<BoardSnapshot>(hub, 'GET', '/board', adminToken)).body.services.find((s) => s.id === serviceId)!.maxWaitMinutes).toBeNull();
+    expect((await api(hub, 'PUT', `/board/sla/${serviceId}`, adminToken, { maxWaitMinutes: 15 })).status).toBe(204);
+    expect((await api(hub, 'DELETE', `/board/sla/${serviceId}`, manager)).status).toBe(403);
+    expect((await api(hub, 'DELETE', '/board/sla/999999', adminToken)).status).toBe(404);
+    expect((await api<BoardSnapshot>(hub, 'GET', '/board', adminToken)).body.services.find((s) => s.id === serviceId)!.maxWaitMinutes).toBe(15);
+    expect((await api(hub, 'DELETE', `/board/sla/${serviceId}`, adminToken)).status).toBe(204);
+    expect((await api<BoardSnapshot>(hub, 'GET', '/board', adminToken)).body.services.find((s) => s.id === serviceId)!.maxWaitMinutes).toBeNull();
   });
 });

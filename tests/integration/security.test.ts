@@ -173,5 +173,17 @@ describe('security', () => {
     expect((await api(hub, 'GET', '/audit', staff)).status).toBe(403);
     // state-changing socket commands from hardware agents are in it too (the socket matrix above sent them)
     expect(log.find((e) => e.action === 'SOCKET agent:print-result')).toMatchObject({ actorType: 'device', actorName: 'Thiết bị agent' });
+    // each with the outcome its ack carried (the matrix sent empty payloads: 400 from the agent, 403 from the rest),
+    // also when the agent asked for no ack
+    const agent = await connectSocket(hub, tokens.get('agent')!);
+    agent.emit('agent:printer', { state: 'ok', paperOut: false, paperNearEnd: false, coverOpen: false, message: 'Sẵn sàng' });
+    agent.emit('agent:scan', { code: 'x'.repeat(500) });
+    const socketLog = async () => (await api<AuditItem[]>(hub, 'GET', '/audit?limit=1000', tokens.get('manager')!)).body.filter((e) => e.action.startsWith('SOCKET '));
+    await expect.poll(async () => (await socketLog()).filter((e) => e.actorName === 'Thiết bị agent' && e.status === 200).map((e) => e.action), { timeout: 5000 }).toEqual(['SOCKET agent:printer']);
+    agent.close();
+    const socketEntries = await socketLog();
+    expect(socketEntries.filter((e) => e.actorName === 'Thiết bị agent' && e.status === 400)).toHaveLength(4);
+    expect(socketEntries.filter((e) => e.actorName === 'Máy lấy số sảnh chính').map((e) => e.status)).toEqual([403, 403, 403]);
+    expect(socketEntries.every((e) => e.status === 200 || e.status === 400 || e.status === 403)).toBe(true);
   });
 });
