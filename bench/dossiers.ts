@@ -4,24 +4,24 @@
  * Targets: the public lookup p99 ≤ 10 ms with 1,000,000 dossiers and 5,000,000 timeline events; receiving a
  * dossier, print job included (the `dossier.received` event handled), p99 ≤ 100 ms.
  *
- * Runs an embedded PostgreSQL in a temporary folder (or DATABASE_URL's server, in a fresh database), bulk-generates
- * the data with generate_series, then starts the whole hub in a process of its own (this file with `--hub=<url>`, as
- * on a hall's server) and measures over real HTTP from this process: the lookup with its rate limiter (limits raised
- * so the bench is never refused), and the reception, whose `dossier.received` event the printing feature handles by
- * recording a print job (counted at the end). Prints a table and a JSON line.
+ * Runs an embedded PostgreSQL in a temporary folder, or uses BENCH_DATABASE_URL's server (the user needs CREATEDB),
+ * through bench/lib/database.ts like the other benches: a fresh database `bench_dossiers_<random>`, migrated, demo
+ * hall seeded, dropped at the end. (DATABASE_URL, which this bench used to read, is ignored: use
+ * BENCH_DATABASE_URL.) It bulk-generates the data with generate_series, then starts the whole hub in a process of
+ * its own (this file with `--hub=<url>`, as on a hall's server) and measures over real HTTP from this process: the
+ * lookup with its rate limiter (limits raised so the bench is never refused), and the reception, whose
+ * `dossier.received` event the printing feature handles by recording a print job (counted at the end). Prints a
+ * table and a JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embedded.js';
-import { migrate } from '../server/db/migrate.js';
-import { createPool } from '../server/db/pool.js';
-import { seedDemoHall, DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
+import { createPool, type Db } from '../server/db/pool.js';
+import { DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
+import { freshDatabase, startServer, type BenchDatabase } from './lib/database.js';
 
 const arg = (name: string, fallback: number) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -82,38 +82,14 @@ function startHubProcess(url: string): Promise<{ child: ChildProcess; base: stri
 }
 
 async function main() {
-  let embedded: EmbeddedDatabase | null = null;
-  let dir: string | null = null;
-  let url = process.env.DATABASE_URL ?? '';
-  let dropDb: (() => Promise<void>) | null = null;
-  if (url) {
-    const name = `bench_dossiers_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const base = url;
-    url = u.toString();
-    dropDb = async () => {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    };
-  } else {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'hallhub-bench-dossiers-'));
-    await chmod(dir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'bench' });
-    url = embedded.url;
-  }
-  const db = createPool(url, 30);
+  if (process.env.DATABASE_URL && !process.env.BENCH_DATABASE_URL) log('DATABASE_URL is ignored: set BENCH_DATABASE_URL to bench on a server of your own');
+  const server = await startServer(log);
+  let bench: BenchDatabase | null = null;
   let closeHub: (() => Promise<void>) | null = null;
   try {
-    await migrate(db);
-    const demo = await seedDemoHall(db);
-    log(`database ready (${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}); generating ${DOSSIERS.toLocaleString('en')} dossiers, ${(DOSSIERS * EVENTS_PER).toLocaleString('en')} events`);
+    bench = await freshDatabase(server, 'dossiers', 30);
+    const { db, demo, url } = bench;
+    log(`database ready (${server.description}); generating ${DOSSIERS.toLocaleString('en')} dossiers, ${(DOSSIERS * EVENTS_PER).toLocaleString('en')} events`);
 
     // ---- bulk data: DAYS past hall days, DOSSIERS/DAYS dossiers a day, EVENTS_PER events each ----
     const g0 = performance.now();
@@ -282,16 +258,14 @@ async function main() {
     );
   } finally {
     await closeHub?.().catch(() => undefined);
-    await db.end().catch(() => undefined);
-    await dropDb?.().catch(() => undefined);
-    await embedded?.stop().catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await bench?.drop().catch(() => undefined);
+    await server.stop().catch(() => undefined);
     log('done');
   }
 }
 
 /** Receipt print jobs recorded so far, or null when the printing feature's table is absent. */
-async function printJobs(db: pg.Pool): Promise<number | null> {
+async function printJobs(db: Db): Promise<number | null> {
   try {
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM print_jobs WHERE kind = 'receipt'`);
     return rows[0]!.n;

@@ -4,6 +4,9 @@
  *   node_modules/.bin/tsx bench/ratings-board.ts            # embedded PostgreSQL in a temp folder
  *   BENCH_DATABASE_URL=postgres://… tsx bench/ratings-board.ts   # a server (creates its own database)
  *
+ * The database is set up by bench/lib/database.ts like the other benches: a fresh, migrated database
+ * `bench_ratings_<random>` (no demo hall), dropped at the end with the embedded server and its folder.
+ *
  * Targets: rankings for any period over 1,000,000 ratings ≤ 100 ms; the board's snapshot of a hall with
  * 60 counters and 2,000 tickets today ≤ 20 ms. The data is generated inside PostgreSQL with
  * generate_series (triggers off during the bulk load, then the daily rollup is rebuilt in one statement,
@@ -11,18 +14,14 @@
  * include every SQL round trip; median and 95th percentile of repeated runs after one warm-up.
  * Options: RATINGS (default 1000000), DAYS (default 730), RUNS (default 30).
  */
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embedded.js';
-import { createPool, type Db } from '../server/db/pool.js';
-import { migrate } from '../server/db/migrate.js';
+import type { Db } from '../server/db/pool.js';
 import { RankingsService } from '../server/rankings/rankings.service.js';
 import { rebuildRollup } from '../server/rankings/rankings.repo.js';
 import { BoardService } from '../server/board/board.service.js';
 import { DevicesService } from '../server/devices/devices.service.js';
 import type { Period, RankingBy } from '../protocol/index.js';
+import { emptyDatabase, startServer, type BenchDatabase } from './lib/database.js';
 
 const RATINGS = Number(process.env.RATINGS ?? 1_000_000);
 const DAYS = Number(process.env.DAYS ?? 730);
@@ -33,38 +32,6 @@ const DEPARTMENTS = 6;
 
 const t0 = Date.now();
 const log = (msg: string) => process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
-
-async function database(): Promise<{ url: string; stop(): Promise<void> }> {
-  const external = process.env.BENCH_DATABASE_URL;
-  const name = `bench_ratings_${Date.now()}`;
-  if (external) {
-    const admin = new pg.Client({ connectionString: external });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(external);
-    u.pathname = `/${name}`;
-    return {
-      url: u.toString(),
-      async stop() {
-        const a = new pg.Client({ connectionString: external });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'hallhub-bench-'));
-  await chmod(dir, 0o755);
-  const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: dir, database: name });
-  return {
-    url: embedded.url,
-    async stop() {
-      await embedded.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A hall with departments, services, 60 counters with one staff member each, and a tablet per counter. */
 async function makeHall(db: Db, code: string): Promise<{ hallId: number; services: number[]; counters: number[]; staff: number[] }> {
@@ -130,11 +97,12 @@ async function time(fn: () => Promise<unknown>, runs = RUNS) {
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function main() {
-  const dbh = await database();
-  const db = createPool(dbh.url, 12);
+  const server = await startServer(log);
+  let bench: Omit<BenchDatabase, 'demo'> | null = null;
   const results: string[] = [];
   try {
-    await migrate(db);
+    bench = await emptyDatabase(server, 'ratings', 12);
+    const { db } = bench;
     const { rows: ver } = await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
     log(`PostgreSQL ${ver[0]!.v}, ${os.cpus().length} CPU(s), Node ${process.version}`);
 
@@ -254,8 +222,8 @@ async function main() {
     results.push(`  load average during the run: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     log('board measured');
   } finally {
-    await db.end();
-    await dbh.stop();
+    await bench?.drop().catch((err: unknown) => log(`drop failed: ${String(err)}`));
+    await server.stop();
   }
   process.stdout.write(`\n${results.join('\n')}\n`);
 }

@@ -2,15 +2,14 @@
  * Real Chromium for UI tests and screenshots: Debian's /usr/bin/chromium driven by playwright-core.
  * `chromium.launch` gives every launch a fresh temporary profile (user data dir), removed on close;
  * each `browser.newContext()` is a further isolated profile (its own localStorage, like a separate device).
- * Also: `restartHubOn` brings a hub back on the port the screens already use, to test their recovery.
+ * Also: `restartHubOn` brings a hub back (through `startTestHub`) on the port the screens already use, to test
+ * their recovery.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
-import { createPool } from '../../server/db/pool.js';
+import { startTestHub, type TestHub } from './hub.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -78,24 +77,15 @@ export function collectErrors(page: Page, label: string, into: string[]): void {
 }
 
 /**
- * A second hub process on the same port (the screens keep their URL), as after a restart. A hub that
- * does not finish starting within Fastify's plugin timeout on a very loaded machine is started again.
+ * A second hub on the same port (the screens keep their URL), as after a restart: `startTestHub` on that
+ * port with its own pool of 10. A hub that does not finish starting within Fastify's plugin timeout on a
+ * very loaded machine is started again (up to 3 attempts).
  */
-export async function restartHubOn(url: string, port: number): Promise<{ close(): Promise<void> }> {
-  const config = { ...loadConfig({}), databaseUrl: url, port, host: '127.0.0.1', logLevel: 'silent' };
+export async function restartHubOn(url: string, port: number): Promise<TestHub> {
   for (let attempt = 1; ; attempt++) {
-    const db = createPool(url, 10);
     try {
-      const built = await buildApp({ config, db, logger: false });
-      await built.app.listen({ host: '127.0.0.1', port });
-      return {
-        async close() {
-          await built.app.close();
-          await db.end();
-        },
-      };
+      return await startTestHub({ url, port, poolSize: 10 });
     } catch (err) {
-      await db.end().catch(() => undefined);
       const slowStart = err instanceof Error && /did not start in time/.test(err.message);
       if (!slowStart || attempt >= 3) throw err;
     }

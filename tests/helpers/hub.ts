@@ -47,12 +47,30 @@ export interface TestHub extends BuiltApp {
   close(): Promise<void>;
 }
 
-/** The whole hub, listening on a free loopback port, on the given database (its own pool unless one is given). */
-export async function startTestHub(opts: { url: string; db?: Db; config?: Partial<Config>; logger?: FastifyBaseLogger }): Promise<TestHub> {
-  const config: Config = { ...loadConfig({}), databaseUrl: opts.url, port: 0, host: '127.0.0.1', logLevel: 'silent', ...opts.config };
-  const db = opts.db ?? createPool(opts.url, 30);
-  const built = await buildApp({ config, db, logger: opts.logger ?? false });
-  await built.app.listen({ host: '127.0.0.1', port: 0 });
+/**
+ * The whole hub, listening on loopback, on the given database (its own pool of `poolSize` connections, default 30,
+ * unless one is given). `port` (default 0: a free port) puts it on a fixed port, e.g. the one a closed hub used.
+ * When it fails to start, its own pool is ended.
+ */
+export async function startTestHub(opts: {
+  url: string;
+  db?: Db;
+  poolSize?: number;
+  port?: number;
+  config?: Partial<Config>;
+  logger?: FastifyBaseLogger;
+}): Promise<TestHub> {
+  const listenPort = opts.port ?? 0;
+  const config: Config = { ...loadConfig({}), databaseUrl: opts.url, port: listenPort, host: '127.0.0.1', logLevel: 'silent', ...opts.config };
+  const db = opts.db ?? createPool(opts.url, opts.poolSize ?? 30);
+  let built: BuiltApp;
+  try {
+    built = await buildApp({ config, db, logger: opts.logger ?? false });
+    await built.app.listen({ host: '127.0.0.1', port: listenPort });
+  } catch (err) {
+    if (!opts.db) await db.end().catch(() => undefined);
+    throw err;
+  }
   const addr = built.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
