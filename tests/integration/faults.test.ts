@@ -44,7 +44,7 @@ function displayClient(url: string, token: string): ClientSocket {
 }
 
 describe('faults', () => {
-  it('loses and duplicates no ticket when the hub is killed with SIGKILL under load, and displays resync by themselves', async () => {
+  it('loses and duplicates no ticket when the hub is killed with SIGKILL under load, and displays and tablets resync by themselves', async () => {
     const dbh = await createTestDatabase();
     cleanups.push(() => dbh.drop());
     const dataDir = await tempDir();
@@ -74,6 +74,11 @@ describe('faults', () => {
     const snapshots: DisplaySnapshot[] = [];
     display.on('display:snapshot', (s) => snapshots.push(s));
     await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBe(1);
+    const tablet = displayClient(base, demo.tabletTokens[1]!);
+    cleanups.push(async () => void tablet.close());
+    let tabletConnects = 0;
+    tablet.on('connect', () => void tabletConnects++);
+    await expect.poll(() => tabletConnects, { timeout: 10_000 }).toBe(1);
 
     const confirmed: IssuedTicket[] = [];
     let failed = 0;
@@ -118,7 +123,13 @@ describe('faults', () => {
     await api({ url: base }, 'POST', '/counters/1/open', staff);
     const call = nextEvent(display, 'call');
     await api({ url: base }, 'POST', '/counters/1/next', staff);
-    expect((await call).counterNumber).toBe(1);
+    const called = await call;
+    expect(called.counterNumber).toBe(1);
+    // so did counter 1's rating tablet: it asks for a rating of the ticket served after the restart
+    expect(tabletConnects).toBeGreaterThanOrEqual(2);
+    const request = nextEvent(tablet, 'rating:request');
+    expect((await api({ url: base }, 'POST', '/counters/1/done', staff)).status).toBe(200);
+    expect((await request).ticketId).toBe(called.ticketId);
   });
 
   it('answers 503 while PostgreSQL restarts under load, and recovers without a hub restart', async () => {
