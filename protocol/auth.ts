@@ -11,6 +11,8 @@ export const User = Type.Object({
   name: Type.String(),
   role: Role,
   title: Type.Optional(Type.String()),
+  /** false: the account is disabled (cannot sign in; its sessions were ended). */
+  active: Type.Boolean(),
 });
 export type User = Static<typeof User>;
 
@@ -41,6 +43,27 @@ export const CreateUserBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
+
+/**
+ * `PATCH /api/v1/users/:id` (admin): the fields to change (the username never changes).
+ * - `active: false` disables the account and ends all its sessions; refused (409) for your own account
+ *   (`own_account`), for the hall's last active admin (`last_admin`) and while the user has a counter open
+ *   (`counter_open`: the counter must be closed first, so no citizen is left at an abandoned counter).
+ * - `role` other than admin for the last active admin → 409 `last_admin`.
+ * - `password` sets a new password and ends the user's other sessions.
+ * - an empty or null `title` removes the job title.
+ */
+export const UpdateUserBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120, pattern: '^[^\\x00-\\x1F\\x7F]*\\S[^\\x00-\\x1F\\x7F]*$' })),
+    title: Type.Optional(Type.Union([Type.String({ maxLength: 120, pattern: '^[^\\x00-\\x1F\\x7F]*$' }), Type.Null()])),
+    role: Type.Optional(Role),
+    active: Type.Optional(Type.Boolean()),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
 /** Who is asking, as the hub sees it (`GET /api/v1/auth/me`). */
 export const Principal = Type.Union([

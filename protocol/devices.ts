@@ -29,7 +29,13 @@ export const CreateDeviceBody = Type.Object(
 );
 export type CreateDeviceBody = Static<typeof CreateDeviceBody>;
 
-export const CreateDeviceReply = Type.Object({ id: Id, token: Type.String() });
+/**
+ * The new device's token, shown once (only its hash is kept), and the address the device opens once with it
+ * (`PUBLIC_URL` + `/kiosk/?token=…`, `/kiosk/lookup?token=…`, `/display/?token=…`, `/tablet/?token=…`;
+ * null for a hardware agent, which takes the token on its command line).
+ */
+export const CreateDeviceReply = Type.Object({ id: Id, token: Type.String(), url: Nullable(Type.String()) });
+export type CreateDeviceReply = Static<typeof CreateDeviceReply>;
 
 /** Live health of a device: `online` is true while it holds a socket to any hub process. */
 export const DeviceHealth = Type.Object({

@@ -146,4 +146,8 @@ export const rooms = {
   kiosks: (hallId: number) => `hall:${hallId}:kiosks`,
   counter: (counterId: number) => `counter:${counterId}`,
   device: (deviceId: number) => `device:${deviceId}`,
+  /** Every socket of a staff account (cut when its sessions are revoked, it is disabled or its role changes). */
+  user: (userId: number) => `user:${userId}`,
+  /** The sockets opened with one login (cut at logout); the key is the session token's hash. */
+  session: (tokenHash: string) => `session:${tokenHash}`,
 } as const;

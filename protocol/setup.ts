@@ -11,6 +11,79 @@ export const Hall = Type.Object({
 });
 export type Hall = Static<typeof Hall>;
 
+/** One line of text: no control characters, at least one visible character. */
+const LINE_PATTERN = '^[^\\x00-\\x1F\\x7F]*\\S[^\\x00-\\x1F\\x7F]*$';
+const TextLine = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: LINE_PATTERN });
+/** An optional line of text: empty or null removes it. */
+const OptionalLine = (maxLength: number) => Type.Union([Type.String({ maxLength, pattern: '^[^\\x00-\\x1F\\x7F]*$' }), Type.Null()]);
+
+/**
+ * The hall's own settings (`halls.settings`), each with its default filled in. Voice fields live in the same
+ * column but are read and written through `GET/PUT /api/v1/voice/settings`.
+ */
+export const HallSettings = Type.Object({
+  /** At most this many priority tickets in a row at one counter while normal tickets wait (default 2). */
+  priorityInterleave: Type.Integer({ minimum: 1, maximum: 20 }),
+  /** A normal ticket that has waited this long goes before priority tickets (default 30). */
+  priorityAgeingMinutes: Type.Integer({ minimum: 1, maximum: 480 }),
+  /** How many times a no-show may be put back in the queue (default 1; 0: never). */
+  maxRequeue: Type.Integer({ minimum: 0, maximum: 10 }),
+  /** The agency identifier that starts dossier codes, e.g. 000.00.12.H40; null: derived from the hall code. */
+  agencyId: Nullable(Type.String({ maxLength: 40, pattern: '^[A-Za-z0-9]+(\\.[A-Za-z0-9]+)*$' })),
+  /** Dossiers received after this time (HH:MM, hall time) count from the next working day (default 17:00). */
+  closingTime: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  /** The live board raises an alert when a counter has been idle this long while people wait (default 2). */
+  idleAlertMinutes: Type.Integer({ minimum: 1, maximum: 240 }),
+  /** A served ticket can be rated on the counter's tablet for this long after it was served (default 30). */
+  ratingWindowMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
+  /** An offline tablet may still deliver a rating given in time for this many hours (default 24). */
+  ratingOfflineGraceHours: Type.Integer({ minimum: 0, maximum: 168 }),
+  /** The last line printed on every queue ticket. */
+  ticketFooter: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  /** Fewest ratings a staff member, counter or department needs in a period to be ranked (default 5). */
+  rankingMinRatings: Type.Integer({ minimum: 1, maximum: 1000 }),
+});
+export type HallSettings = Static<typeof HallSettings>;
+
+/** `GET /api/v1/hall/settings` (managers) and the reply of `PATCH /api/v1/hall`: the hall with its settings. */
+export const HallWithSettings = Type.Composite([Hall, Type.Object({ settings: HallSettings })]);
+export type HallWithSettings = Static<typeof HallWithSettings>;
+
+/** The names of the hall settings, e.g. for `reset`. */
+export const HallSettingKey = Type.Union(Object.keys(HallSettings.properties).map((k) => Type.Literal(k as keyof typeof HallSettings.properties)));
+export type HallSettingKey = Static<typeof HallSettingKey>;
+
+/**
+ * `PATCH /api/v1/hall` (admin): the hall's name, the settings to change, and the settings to `reset` to their
+ * defaults. Settings not named keep their values; voice settings are never touched here.
+ */
+export const UpdateHallBody = Type.Object(
+  {
+    name: Type.Optional(TextLine(200)),
+    settings: Type.Optional(
+      Type.Object(
+        {
+          priorityInterleave: Type.Optional(HallSettings.properties.priorityInterleave),
+          priorityAgeingMinutes: Type.Optional(HallSettings.properties.priorityAgeingMinutes),
+          maxRequeue: Type.Optional(HallSettings.properties.maxRequeue),
+          agencyId: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9]+(\\.[A-Za-z0-9]+)*$' })),
+          closingTime: Type.Optional(HallSettings.properties.closingTime),
+          idleAlertMinutes: Type.Optional(HallSettings.properties.idleAlertMinutes),
+          ratingWindowMinutes: Type.Optional(HallSettings.properties.ratingWindowMinutes),
+          ratingOfflineGraceHours: Type.Optional(HallSettings.properties.ratingOfflineGraceHours),
+          ticketFooter: Type.Optional(TextLine(200)),
+          rankingMinRatings: Type.Optional(HallSettings.properties.rankingMinRatings),
+        },
+        { additionalProperties: false, minProperties: 1 },
+      ),
+    ),
+    /** Settings to put back to their defaults (a setting may not be both set and reset). */
+    reset: Type.Optional(Type.Array(HallSettingKey, { minItems: 1, maxItems: 20, uniqueItems: true })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateHallBody = Static<typeof UpdateHallBody>;
+
 export const Department = Type.Object({ id: Id, name: Type.String(), nameEn: Nullable(Type.String()) });
 export type Department = Static<typeof Department>;
 
@@ -19,6 +92,13 @@ export const CreateDepartmentBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateDepartmentBody = Static<typeof CreateDepartmentBody>;
+
+/** `PATCH /api/v1/departments/:id` (admin): the fields to change; an empty or null `nameEn` removes the English name. */
+export const UpdateDepartmentBody = Type.Object(
+  { name: Type.Optional(TextLine(200)), nameEn: Type.Optional(OptionalLine(200)) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateDepartmentBody = Static<typeof UpdateDepartmentBody>;
 
 export const Service = Type.Object({
   id: Id,
@@ -29,6 +109,8 @@ export const Service = Type.Object({
   numberEnd: Type.Integer(),
   departmentId: Nullable(Id),
   active: Type.Boolean(),
+  /** Expected minutes per citizen, used for wait estimates until the service has history. */
+  defaultServiceMinutes: Type.Integer(),
   waiting: Type.Optional(Type.Integer({ description: 'tickets waiting now' })),
 });
 export type Service = Static<typeof Service>;
@@ -48,8 +130,22 @@ export const CreateServiceBody = Type.Object(
 );
 export type CreateServiceBody = Static<typeof CreateServiceBody>;
 
+/**
+ * `PATCH /api/v1/services/:id` (admin): the fields to change. A new prefix or number range applies to the
+ * numbers issued after the change (today's sequence carries on); `departmentId` null and an empty or null `nameEn`
+ * remove them.
+ */
 export const UpdateServiceBody = Type.Object(
-  { active: Type.Optional(Type.Boolean()), name: Type.Optional(Name(200)) },
+  {
+    active: Type.Optional(Type.Boolean()),
+    name: Type.Optional(TextLine(200)),
+    nameEn: Type.Optional(OptionalLine(200)),
+    prefix: Type.Optional(Type.String({ maxLength: 3, pattern: '^[A-Z]{0,3}$' })),
+    numberStart: Type.Optional(Type.Integer({ minimum: 0, maximum: 99999 })),
+    numberEnd: Type.Optional(Type.Integer({ minimum: 1, maximum: 99999 })),
+    departmentId: Type.Optional(Nullable(Id)),
+    defaultServiceMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateServiceBody = Static<typeof UpdateServiceBody>;
@@ -79,3 +175,17 @@ export const CreateCounterBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateCounterBody = Static<typeof CreateCounterBody>;
+
+/**
+ * `PATCH /api/v1/counters/:id` (admin): the fields to change, also while the counter is open (its next call
+ * uses the new services). A number another counter has → 409 `counter_number_taken`.
+ */
+export const UpdateCounterBody = Type.Object(
+  {
+    number: Type.Optional(CreateCounterBody.properties.number),
+    name: Type.Optional(TextLine(120)),
+    serviceIds: Type.Optional(CreateCounterBody.properties.serviceIds),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateCounterBody = Static<typeof UpdateCounterBody>;

@@ -85,15 +85,16 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bus = new EventBus((err, event) => app.log.error({ err, event }, 'event listener failed'));
+  const queue = new QueueService(opts.db, bus, app.log);
   const hub: Hub = {
     config: opts.config,
     db: opts.db,
     bus,
     log: app.log,
-    auth: new AuthService(opts.db, opts.config.sessionHours),
-    setup: new SetupService(opts.db),
-    devices: new DevicesService(opts.db),
-    queue: new QueueService(opts.db, bus, app.log),
+    auth: new AuthService(opts.db, opts.config.sessionHours, bus),
+    setup: new SetupService(opts.db, bus, (db, hallId, counterId) => queue.counterView(db, hallId, counterId)),
+    devices: new DevicesService(opts.db, opts.config.publicUrl, bus),
+    queue,
     audit: new AuditLog(opts.db, app.log),
   };
 

@@ -17,9 +17,11 @@ export interface HubEvents {
   };
   'ticket.changed': { hallId: number; update: TicketUpdate };
   'ticket.called': { hallId: number; call: CallEvent };
-  /** `statusChanged`: the counter opened, paused or closed; false when only its current ticket changed. */
+  /** `statusChanged`: the counter opened, paused or closed, or an admin changed it; false when only its current ticket changed. */
   'counter.changed': { hallId: number; counter: Counter; statusChanged: boolean };
   'queue.changed': { hallId: number; update: QueueUpdate };
+  /** Access ended (committed): a logout, a staff account's sessions revoked or its role changed, a device token revoked. Open sockets of it are cut. */
+  'access.revoked': { hallId: number } & ({ userId: number } | { deviceId: number } | { sessionTokenHash: string });
   /** A citizen rated a served ticket on the counter's tablet (committed). */
   'rating.recorded': { hallId: number; ratingId: number; ticketId: number; counterId: number; staffId: number; level: number };
   /** A dossier was received or changed status (committed): consoles and the board refresh. */

@@ -9,11 +9,18 @@ export interface HallRow {
   settings: HallSettingsRow;
   day: string;
 }
+/** What `halls.settings` may hold (jsonb, so each reader checks its field; voice fields: protocol/voice.ts). */
 export interface HallSettingsRow {
   priorityInterleave?: number;
   priorityAgeingMinutes?: number;
   maxRequeue?: number;
   agencyId?: string;
+  closingTime?: string;
+  idleAlertMinutes?: number;
+  ratingWindowMinutes?: number;
+  ratingOfflineGraceHours?: number;
+  ticketFooter?: string;
+  rankingMinRatings?: number;
 }
 
 export interface ServiceRow {
@@ -64,6 +71,15 @@ export async function insertHall(db: Queryable, h: { code: string; name: string;
   return rows[0]!.id;
 }
 
+/** Renames the hall and merges `set` into its settings, removing the keys in `remove`; false when there is no such hall. */
+export async function updateHall(db: Queryable, hallId: number, patch: { name: string | null; set: Record<string, unknown>; remove: string[] }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE halls SET name = coalesce($2, name), settings = (settings || $3::jsonb) - $4::text[] WHERE id = $1`,
+    [hallId, patch.name, JSON.stringify(patch.set), patch.remove],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 export async function listDepartments(db: Queryable, hallId: number) {
   const { rows } = await db.query<{ id: number; name: string; name_en: string | null }>(
     'SELECT id, name, name_en FROM departments WHERE hall_id = $1 ORDER BY id',
@@ -79,6 +95,20 @@ export async function insertDepartment(db: Queryable, hallId: number, name: stri
     nameEn,
   ]);
   return rows[0]!.id;
+}
+
+export async function updateDepartment(
+  db: Queryable,
+  hallId: number,
+  id: number,
+  patch: { name?: string; nameEn?: string | null },
+): Promise<{ id: number; name: string; name_en: string | null } | null> {
+  const { rows } = await db.query<{ id: number; name: string; name_en: string | null }>(
+    `UPDATE departments SET name = coalesce($3, name), name_en = CASE WHEN $4 THEN $5 ELSE name_en END
+      WHERE hall_id = $1 AND id = $2 RETURNING id, name, name_en`,
+    [hallId, id, patch.name ?? null, patch.nameEn !== undefined, patch.nameEn ?? null],
+  );
+  return rows[0] ?? null;
 }
 
 export async function departmentExists(db: Queryable, hallId: number, id: number): Promise<boolean> {
@@ -113,10 +143,58 @@ export async function insertService(
   return rows[0]!;
 }
 
-export async function updateService(db: Queryable, hallId: number, id: number, patch: { active?: boolean; name?: string }): Promise<ServiceRow | null> {
+/** Updates the fields given; `nameEn`/`departmentId` undefined keep their value, null clears it. */
+export async function updateService(
+  db: Queryable,
+  hallId: number,
+  id: number,
+  patch: {
+    active?: boolean;
+    name?: string;
+    nameEn?: string | null;
+    prefix?: string;
+    numberStart?: number;
+    numberEnd?: number;
+    departmentId?: number | null;
+    defaultServiceSeconds?: number;
+  },
+): Promise<ServiceRow | null> {
   const { rows } = await db.query<ServiceRow>(
-    `UPDATE services SET active = coalesce($3, active), name = coalesce($4, name) WHERE hall_id = $1 AND id = $2 RETURNING *`,
-    [hallId, id, patch.active ?? null, patch.name ?? null],
+    `UPDATE services SET active = coalesce($3, active), name = coalesce($4, name),
+        name_en = CASE WHEN $5 THEN $6 ELSE name_en END, prefix = coalesce($7, prefix),
+        number_start = coalesce($8, number_start), number_end = coalesce($9, number_end),
+        department_id = CASE WHEN $10 THEN $11::int ELSE department_id END,
+        default_service_seconds = coalesce($12, default_service_seconds)
+      WHERE hall_id = $1 AND id = $2 RETURNING *`,
+    [
+      hallId,
+      id,
+      patch.active ?? null,
+      patch.name ?? null,
+      patch.nameEn !== undefined,
+      patch.nameEn ?? null,
+      patch.prefix ?? null,
+      patch.numberStart ?? null,
+      patch.numberEnd ?? null,
+      patch.departmentId !== undefined,
+      patch.departmentId ?? null,
+      patch.defaultServiceSeconds ?? null,
+    ],
+  );
+  return rows[0] ?? null;
+}
+
+/** Another service of the hall that prints the same numbers (same prefix, overlapping range), if any. */
+export async function serviceNumberClash(
+  db: Queryable,
+  hallId: number,
+  s: { prefix: string; numberStart: number; numberEnd: number; exceptId: number | null },
+): Promise<{ id: number; name: string } | null> {
+  const { rows } = await db.query<{ id: number; name: string }>(
+    `SELECT id, name FROM services
+      WHERE hall_id = $1 AND prefix = $2 AND number_start <= $4 AND number_end >= $3 AND ($5::int IS NULL OR id <> $5)
+      ORDER BY id LIMIT 1`,
+    [hallId, s.prefix, s.numberStart, s.numberEnd, s.exceptId],
   );
   return rows[0] ?? null;
 }
@@ -152,9 +230,18 @@ export async function lockCounter(db: Queryable, hallId: number, id: number): Pr
   return rows[0] ?? null;
 }
 
-export async function counterNumberTaken(db: Queryable, hallId: number, number: number): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM counters WHERE hall_id = $1 AND number = $2', [hallId, number]);
+export async function counterNumberTaken(db: Queryable, hallId: number, number: number, exceptId: number | null = null): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM counters WHERE hall_id = $1 AND number = $2 AND ($3::int IS NULL OR id <> $3)', [hallId, number, exceptId]);
   return (rowCount ?? 0) > 0;
+}
+
+export async function updateCounter(db: Queryable, id: number, patch: { number?: number; name?: string }): Promise<void> {
+  await db.query('UPDATE counters SET number = coalesce($2, number), name = coalesce($3, name) WHERE id = $1', [id, patch.number ?? null, patch.name ?? null]);
+}
+
+export async function setCounterServices(db: Queryable, id: number, serviceIds: number[]): Promise<void> {
+  await db.query('DELETE FROM counter_services WHERE counter_id = $1 AND NOT (service_id = ANY($2::int[]))', [id, serviceIds]);
+  await db.query('INSERT INTO counter_services (counter_id, service_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING', [id, serviceIds]);
 }
 
 export async function insertCounter(db: Queryable, hallId: number, number: number, name: string, serviceIds: number[]): Promise<number> {

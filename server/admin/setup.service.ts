@@ -1,7 +1,60 @@
-import { type Db, transaction } from '../db/pool.js';
+import { type Db, type Queryable, transaction } from '../db/pool.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import type { CreateCounterBody, CreateDepartmentBody, CreateServiceBody, Department, Hall, Service, UpdateServiceBody } from '../../protocol/index.js';
+import type { EventBus } from '../events.js';
+import {
+  HallSettings,
+  type Counter,
+  type CreateCounterBody,
+  type CreateDepartmentBody,
+  type CreateServiceBody,
+  type Department,
+  type Hall,
+  type HallSettingKey,
+  type HallWithSettings,
+  type Service,
+  type UpdateCounterBody,
+  type UpdateDepartmentBody,
+  type UpdateHallBody,
+  type UpdateServiceBody,
+} from '../../protocol/index.js';
+import { validator } from '../../protocol/validate.js';
+import { DEFAULT_TICKET_FOOTER } from '../../hardware/printer/layout.js';
+import { DEFAULT_IDLE_ALERT_MINUTES } from '../board/alerts.js';
+import { DEFAULT_OFFLINE_GRACE_HOURS, DEFAULT_RATING_WINDOW_MINUTES } from '../ratings/ratings.service.js';
+import { DEFAULT_MIN_RATINGS } from '../rankings/ranking.js';
+import { DEFAULT_CLOSING_TIME } from '../dossiers/workdays.js';
 import * as repo from './setup.repo.js';
+
+/** Each hall setting's default: the value its reader uses when the hall has none (or an invalid one). */
+export const HALL_SETTING_DEFAULTS: HallSettings = {
+  priorityInterleave: 2,
+  priorityAgeingMinutes: 30,
+  maxRequeue: 1,
+  agencyId: null,
+  closingTime: DEFAULT_CLOSING_TIME,
+  idleAlertMinutes: DEFAULT_IDLE_ALERT_MINUTES,
+  ratingWindowMinutes: DEFAULT_RATING_WINDOW_MINUTES,
+  ratingOfflineGraceHours: DEFAULT_OFFLINE_GRACE_HOURS,
+  ticketFooter: DEFAULT_TICKET_FOOTER,
+  rankingMinRatings: DEFAULT_MIN_RATINGS,
+};
+
+const settingKeys = Object.keys(HallSettings.properties) as HallSettingKey[];
+const settingCheck = new Map(settingKeys.map((k) => [k, validator(HallSettings.properties[k])] as const));
+
+/** A hall's settings jsonb read field by field: a missing or invalid field shows its default. */
+export function hallSettingsOf(raw: unknown): HallSettings {
+  const obj = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = { ...HALL_SETTING_DEFAULTS };
+  for (const key of settingKeys) {
+    const value = obj[key];
+    if (value !== undefined && value !== null && settingCheck.get(key)!.check(value)) out[key] = value;
+  }
+  return out as HallSettings;
+}
+
+/** Finds what a view of a counter needs (the queue domain builds it). */
+export type CounterViewer = (db: Queryable, hallId: number, counterId: number) => Promise<Counter>;
 
 export function serviceView(s: repo.ServiceRow & { waiting?: number }): Service {
   return {
@@ -13,17 +66,43 @@ export function serviceView(s: repo.ServiceRow & { waiting?: number }): Service 
     numberEnd: s.number_end,
     departmentId: s.department_id,
     active: s.active,
+    defaultServiceMinutes: Math.max(1, Math.round(s.default_service_seconds / 60)),
     ...(s.waiting !== undefined ? { waiting: s.waiting } : {}),
   };
 }
 
 export class SetupService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly counterView: CounterViewer,
+  ) {}
 
   async hall(hallId: number): Promise<Hall> {
     const h = await repo.findHall(this.db, hallId);
     if (!h) throw notFound(`Không có trung tâm số ${hallId}`);
     return { id: h.id, code: h.code, name: h.name, timezone: h.timezone, day: h.day };
+  }
+
+  async hallWithSettings(hallId: number, db: Queryable = this.db): Promise<HallWithSettings> {
+    const h = await repo.findHall(db, hallId);
+    if (!h) throw notFound(`Không có trung tâm số ${hallId}`);
+    return { id: h.id, code: h.code, name: h.name, timezone: h.timezone, day: h.day, settings: hallSettingsOf(h.settings) };
+  }
+
+  /** Renames the hall and changes its settings (`reset`: back to the default); voice settings stay as they are. */
+  async updateHall(hallId: number, body: UpdateHallBody): Promise<HallWithSettings> {
+    const set: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(body.settings ?? {})) {
+      if (value !== undefined) set[key] = typeof value === 'string' ? value.trim() : value;
+    }
+    const remove = body.reset ?? [];
+    const both = remove.filter((k) => k in set);
+    if (both.length) throw badRequest(`Không thể vừa đặt vừa khôi phục mặc định cho: ${both.join(', ')}`);
+    return transaction(this.db, async (tx) => {
+      if (!(await repo.updateHall(tx, hallId, { name: body.name?.trim() ?? null, set, remove }))) throw notFound(`Không có trung tâm số ${hallId}`);
+      return this.hallWithSettings(hallId, tx);
+    });
   }
 
   async departments(hallId: number): Promise<Department[]> {
@@ -33,6 +112,15 @@ export class SetupService {
   async createDepartment(hallId: number, body: CreateDepartmentBody): Promise<Department> {
     const id = await repo.insertDepartment(this.db, hallId, body.name, body.nameEn ?? null);
     return { id, name: body.name, nameEn: body.nameEn ?? null };
+  }
+
+  async updateDepartment(hallId: number, id: number, body: UpdateDepartmentBody): Promise<Department> {
+    const row = await repo.updateDepartment(this.db, hallId, id, {
+      ...(body.name !== undefined ? { name: body.name.trim() } : {}),
+      ...(body.nameEn !== undefined ? { nameEn: body.nameEn?.trim() || null } : {}),
+    });
+    if (!row) throw notFound(`Không có phòng ban số ${id}`);
+    return { id: row.id, name: row.name, nameEn: row.name_en };
   }
 
   async services(hallId: number): Promise<Service[]> {
@@ -46,6 +134,7 @@ export class SetupService {
     if (body.departmentId !== undefined && !(await repo.departmentExists(this.db, hallId, body.departmentId))) {
       throw notFound(`Không có phòng ban số ${body.departmentId}`);
     }
+    await this.assertNoNumberClash(this.db, hallId, { prefix: body.prefix, numberStart, numberEnd, exceptId: null });
     const row = await repo.insertService(this.db, {
       hallId,
       departmentId: body.departmentId ?? null,
@@ -61,9 +150,44 @@ export class SetupService {
   }
 
   async updateService(hallId: number, id: number, body: UpdateServiceBody): Promise<Service> {
-    const row = await repo.updateService(this.db, hallId, id, body);
-    if (!row) throw notFound(`Không có dịch vụ số ${id}`);
-    return serviceView(row);
+    return transaction(this.db, async (tx) => {
+      const current = await repo.findService(tx, hallId, id);
+      if (!current) throw notFound(`Không có dịch vụ số ${id}`);
+      const prefix = body.prefix ?? current.prefix;
+      const numberStart = body.numberStart ?? current.number_start;
+      const numberEnd = body.numberEnd ?? current.number_end;
+      if (numberEnd < numberStart) throw badRequest(`Số cuối (${numberEnd}) phải lớn hơn hoặc bằng số đầu (${numberStart})`);
+      if (typeof body.departmentId === 'number' && !(await repo.departmentExists(tx, hallId, body.departmentId))) {
+        throw notFound(`Không có phòng ban số ${body.departmentId}`);
+      }
+      if (body.prefix !== undefined || body.numberStart !== undefined || body.numberEnd !== undefined) {
+        await this.assertNoNumberClash(tx, hallId, { prefix, numberStart, numberEnd, exceptId: id });
+      }
+      const row = await repo.updateService(tx, hallId, id, {
+        ...(body.active !== undefined ? { active: body.active } : {}),
+        ...(body.name !== undefined ? { name: body.name.trim() } : {}),
+        ...(body.nameEn !== undefined ? { nameEn: body.nameEn?.trim() || null } : {}),
+        ...(body.prefix !== undefined ? { prefix } : {}),
+        ...(body.numberStart !== undefined ? { numberStart } : {}),
+        ...(body.numberEnd !== undefined ? { numberEnd } : {}),
+        ...(body.departmentId !== undefined ? { departmentId: body.departmentId } : {}),
+        ...(body.defaultServiceMinutes !== undefined ? { defaultServiceSeconds: body.defaultServiceMinutes * 60 } : {}),
+      });
+      if (!row) throw notFound(`Không có dịch vụ số ${id}`);
+      return serviceView(row);
+    });
+  }
+
+  /** Two services printing the same number would send two citizens to one call: 409. */
+  private async assertNoNumberClash(db: Queryable, hallId: number, s: { prefix: string; numberStart: number; numberEnd: number; exceptId: number | null }) {
+    const clash = await repo.serviceNumberClash(db, hallId, s);
+    if (!clash) return;
+    throw conflict(
+      s.prefix
+        ? `Tiền tố "${s.prefix}" với dãy số này đã được dùng cho lĩnh vực "${clash.name}": hãy chọn tiền tố khác`
+        : `Dãy số ${s.numberStart}–${s.numberEnd} trùng với lĩnh vực "${clash.name}": hãy chọn dãy số khác`,
+      'number_clash',
+    );
   }
 
   /** Creates a counter serving the given services; returns its id. */
@@ -72,8 +196,30 @@ export class SetupService {
       if ((await repo.countExistingServices(tx, hallId, body.serviceIds)) !== body.serviceIds.length) {
         throw notFound('Một hoặc nhiều dịch vụ không tồn tại');
       }
-      if (await repo.counterNumberTaken(tx, hallId, body.number)) throw conflict(`Quầy số ${body.number} đã có`, 'counter_number_taken');
+      if (await repo.counterNumberTaken(tx, hallId, body.number)) throw conflict(`Quầy số ${body.number} đã có: hãy chọn số khác`, 'counter_number_taken');
       return repo.insertCounter(tx, hallId, body.number, body.name, body.serviceIds);
     });
+  }
+
+  /** Renames, renumbers or re-assigns a counter (also while open); consoles, tablets and displays get the new counter. */
+  async updateCounter(hallId: number, id: number, body: UpdateCounterBody): Promise<Counter> {
+    await transaction(this.db, async (tx) => {
+      const counter = await repo.lockCounter(tx, hallId, id);
+      if (!counter) throw notFound(`Không có quầy số ${id}`);
+      if (body.serviceIds && (await repo.countExistingServices(tx, hallId, body.serviceIds)) !== body.serviceIds.length) {
+        throw notFound('Một hoặc nhiều lĩnh vực không tồn tại');
+      }
+      if (body.number !== undefined && (await repo.counterNumberTaken(tx, hallId, body.number, id))) {
+        throw conflict(`Quầy số ${body.number} đã có: hãy chọn số khác`, 'counter_number_taken');
+      }
+      if (body.number !== undefined || body.name !== undefined) {
+        await repo.updateCounter(tx, id, { ...(body.number !== undefined ? { number: body.number } : {}), ...(body.name !== undefined ? { name: body.name.trim() } : {}) });
+      }
+      if (body.serviceIds) await repo.setCounterServices(tx, id, body.serviceIds);
+    });
+    const counter = await this.counterView(this.db, hallId, id);
+    // displays show counter names and numbers too, so they get this change like an open or close
+    this.bus.emit('counter.changed', { hallId, counter, statusChanged: true });
+    return counter;
   }
 }

@@ -90,3 +90,44 @@ export async function revokeUserSessions(db: Queryable, hallId: number, userId: 
   const { rowCount } = await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   return rowCount ?? 0;
 }
+
+/** The user row of the hall, locked for the rest of the transaction. */
+export async function lockUser(db: Queryable, hallId: number, id: number): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE hall_id = $1 AND id = $2 FOR NO KEY UPDATE', [hallId, id]);
+  return rows[0] ?? null;
+}
+
+/** Locks the hall's active admins (in id order, so concurrent changes queue up instead of deadlocking); returns their ids. */
+export async function lockActiveAdmins(db: Queryable, hallId: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM users WHERE hall_id = $1 AND role = 'admin' AND active ORDER BY id FOR NO KEY UPDATE`, [hallId]);
+  return rows.map((r) => r.id);
+}
+
+export async function updateUser(
+  db: Queryable,
+  id: number,
+  patch: { name?: string; title?: string | null; role?: Role; active?: boolean; passwordHash?: string },
+): Promise<UserRow> {
+  const { rows } = await db.query<UserRow>(
+    `UPDATE users SET name = coalesce($2, name), title = CASE WHEN $3 THEN $4 ELSE title END, role = coalesce($5, role),
+        active = coalesce($6, active), password_hash = coalesce($7, password_hash)
+      WHERE id = $1 RETURNING *`,
+    [id, patch.name ?? null, patch.title !== undefined, patch.title ?? null, patch.role ?? null, patch.active ?? null, patch.passwordHash ?? null],
+  );
+  return rows[0]!;
+}
+
+/** Revokes a user's live sessions but the one with `keepTokenHash` (null: all of them); returns how many. */
+export async function revokeSessionsOf(db: Queryable, userId: number, keepTokenHash: string | null): Promise<number> {
+  const { rowCount } = await db.query(
+    'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR token_hash <> $2)',
+    [userId, keepTokenHash],
+  );
+  return rowCount ?? 0;
+}
+
+/** The counter a user has open or paused, if any. */
+export async function openCounterOfUser(db: Queryable, userId: number): Promise<{ id: number; number: number } | null> {
+  const { rows } = await db.query<{ id: number; number: number }>(`SELECT id, number FROM counters WHERE staff_id = $1 AND status <> 'closed'`, [userId]);
+  return rows[0] ?? null;
+}

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { CreateUserBody, IdParams, LoginBody, LoginReply, Principal, User, errorResponses } from '../../protocol/index.js';
+import { CreateUserBody, IdParams, LoginBody, LoginReply, Principal, UpdateUserBody, User, errorResponses } from '../../protocol/index.js';
 import { access, type App, type Hub } from '../context.js';
 import { guard, SESSION_COOKIE, tokenOf, userOf } from './auth.plugin.js';
 
@@ -13,7 +13,7 @@ export async function authRoutes(app: App, { hub }: { hub: Hub }) {
 
   app.post('/auth/logout', { schema: { tags: ['auth'], response: { 204: Type.Null(), ...errorResponses } }, preHandler: guard(access.staff) }, async (req, reply) => {
     const token = tokenOf(req)!;
-    await hub.auth.logout(token);
+    await hub.auth.logout(req.principal!.hallId, token);
     app.forgetToken(token);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
     return reply.code(204).send(null);
@@ -23,7 +23,7 @@ export async function authRoutes(app: App, { hub }: { hub: Hub }) {
     const p = req.principal!;
     if (p.type === 'device') return { type: 'device' as const, hallId: p.hallId, device: p.device };
     const u = p.user;
-    return { type: 'user' as const, hallId: p.hallId, user: { id: u.id, username: u.username, name: u.name, role: u.role, ...(u.title ? { title: u.title } : {}) } };
+    return { type: 'user' as const, hallId: p.hallId, user: { id: u.id, username: u.username, name: u.name, role: u.role, ...(u.title ? { title: u.title } : {}), active: true } };
   });
 
   app.delete('/users/:id/sessions', { schema: { tags: ['admin'], params: IdParams, response: { 200: Type.Object({ revoked: Type.Integer() }), ...errorResponses } }, preHandler: guard(access.admin) }, async (req) => {
@@ -39,5 +39,12 @@ export async function authRoutes(app: App, { hub }: { hub: Hub }) {
   app.post('/users', { schema: { tags: ['admin'], body: CreateUserBody, response: { 201: User, ...errorResponses } }, preHandler: guard(access.admin) }, async (req, reply) => {
     const user = await hub.auth.createUser(userOf(req).hallId, req.body);
     return reply.code(201).send(user);
+  });
+
+  app.patch('/users/:id', { schema: { tags: ['admin'], params: IdParams, body: UpdateUserBody, response: { 200: User, ...errorResponses } }, preHandler: guard(access.admin) }, async (req) => {
+    const me = userOf(req);
+    const user = await hub.auth.updateUser(me.hallId, { userId: me.user.id, token: me.token }, req.params.id, req.body);
+    app.forgetAllTokens();
+    return user;
   });
 }

@@ -1,11 +1,12 @@
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import type { Db, Queryable } from '../db/pool.js';
+import { type Db, type Queryable, transaction } from '../db/pool.js';
 import { HubError, unauthorized, conflict, notFound } from '../errors.js';
-import type { CreateUserBody, LoginReply, User } from '../../protocol/index.js';
+import type { CreateUserBody, LoginReply, UpdateUserBody, User } from '../../protocol/index.js';
 import * as repo from './auth.repo.js';
 import { hashToken, newToken } from './tokens.js';
 import type { Principal } from './principal.js';
+import type { EventBus } from '../events.js';
 
 export const LOGIN_WINDOW_MINUTES = 15;
 const MAX_FAILURES_PER_USERNAME = 10;
@@ -14,13 +15,15 @@ const MAX_FAILURES_PER_IP = 50;
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 
 export function userView(u: repo.UserRow): User {
-  return { id: u.id, username: u.username, name: u.name, role: u.role, ...(u.title ? { title: u.title } : {}) };
+  return { id: u.id, username: u.username, name: u.name, role: u.role, ...(u.title ? { title: u.title } : {}), active: u.active };
 }
 
 export class AuthService {
+  /** `bus`: where revocations are announced (the hub's; main.ts's first-boot admin check needs none). */
   constructor(
     private readonly db: Db,
     private readonly sessionHours: number,
+    private readonly bus: EventBus | null = null,
   ) {}
 
   /** Checks the password; too many recent failures for the username or the address → 429 before checking. */
@@ -42,8 +45,10 @@ export class AuthService {
     return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, name: user.name, role: user.role } };
   }
 
-  async logout(token: string): Promise<void> {
-    await repo.revokeSession(this.db, hashToken(token));
+  async logout(hallId: number, token: string): Promise<void> {
+    const tokenHash = hashToken(token);
+    await repo.revokeSession(this.db, tokenHash);
+    this.bus?.emit('access.revoked', { hallId, sessionTokenHash: tokenHash });
   }
 
   /** Resolves a bearer token (staff session or device) to its principal, or null. */
@@ -69,10 +74,48 @@ export class AuthService {
     return userView(row);
   }
 
+  /**
+   * Changes an account (see UpdateUserBody for the rules). One transaction: the hall's active admins are locked
+   * first whenever a role or the active flag may change, so two admins cannot remove each other at once.
+   */
+  async updateUser(hallId: number, actor: { userId: number; token: string }, id: number, body: UpdateUserBody): Promise<User> {
+    const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
+    const user = await transaction(this.db, async (tx) => {
+      const admins = body.role !== undefined || body.active !== undefined ? await repo.lockActiveAdmins(tx, hallId) : [];
+      const user = await repo.lockUser(tx, hallId, id);
+      if (!user) throw notFound(`Không có người dùng số ${id}`);
+      const disabling = body.active === false && user.active;
+      const demoting = body.role !== undefined && body.role !== 'admin' && user.role === 'admin';
+      if (disabling && id === actor.userId) {
+        throw conflict('Không thể tự khóa tài khoản đang đăng nhập: hãy nhờ một quản trị viên khác', 'own_account');
+      }
+      if ((disabling || demoting) && user.active && !admins.some((a) => a !== id)) {
+        throw conflict(`"${user.username}" là quản trị viên cuối cùng đang hoạt động: hãy tạo hoặc mở khóa một quản trị viên khác trước`, 'last_admin');
+      }
+      if (disabling) {
+        const counter = await repo.openCounterOfUser(tx, id);
+        if (counter) throw conflict(`${user.name} đang mở quầy ${counter.number}: hãy đóng quầy trước khi khóa tài khoản`, 'counter_open');
+      }
+      const row = await repo.updateUser(tx, id, {
+        ...(body.name !== undefined ? { name: body.name.trim() } : {}),
+        ...(body.title !== undefined ? { title: body.title?.trim() || null } : {}),
+        ...(body.role !== undefined ? { role: body.role } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+      });
+      if (disabling) await repo.revokeSessionsOf(tx, id, null);
+      else if (passwordHash !== undefined) await repo.revokeSessionsOf(tx, id, id === actor.userId ? hashToken(actor.token) : null);
+      return { view: userView(row), cut: disabling || passwordHash !== undefined || (body.role !== undefined && body.role !== user.role) };
+    });
+    if (user.cut) this.bus?.emit('access.revoked', { hallId, userId: id });
+    return user.view;
+  }
+
   /** Ends every session of a user of the hall (lost device, staff leaving). */
   async revokeSessions(hallId: number, userId: number): Promise<number> {
     const n = await repo.revokeUserSessions(this.db, hallId, userId);
     if (n === null) throw notFound(`Không có người dùng số ${userId}`);
+    this.bus?.emit('access.revoked', { hallId, userId });
     return n;
   }
 

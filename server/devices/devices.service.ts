@@ -1,17 +1,40 @@
 import type { Db } from '../db/pool.js';
 import { notFound } from '../errors.js';
-import type { CreateDeviceBody, Device } from '../../protocol/index.js';
+import type { CreateDeviceBody, CreateDeviceReply, Device, DeviceKind } from '../../protocol/index.js';
 import { findCounter } from '../admin/setup.repo.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import * as repo from './devices.repo.js';
+import type { EventBus } from '../events.js';
 
 /** Heartbeats come every 10 s; a device is online while its last one is younger than this. */
 export const ONLINE_WINDOW_SECONDS = 30;
 
-export class DevicesService {
-  constructor(private readonly db: Db) {}
+/** The address a device opens once with its token; null for a hardware agent (the token goes on its command line). */
+export function deviceUrl(publicUrl: string, kind: DeviceKind, token: string): string | null {
+  const t = encodeURIComponent(token);
+  switch (kind) {
+    case 'kiosk':
+      return `${publicUrl}/kiosk/?token=${t}`;
+    case 'lookup':
+      return `${publicUrl}/kiosk/lookup?token=${t}`;
+    case 'display':
+      return `${publicUrl}/display/?token=${t}`;
+    case 'tablet':
+      return `${publicUrl}/tablet/?token=${t}`;
+    case 'agent':
+      return null;
+  }
+}
 
-  async create(hallId: number, body: CreateDeviceBody): Promise<{ id: number; token: string }> {
+export class DevicesService {
+  /** `publicUrl`: the hub's base URL (PUBLIC_URL) for the addresses given to new devices. */
+  constructor(
+    private readonly db: Db,
+    private readonly publicUrl = '',
+    private readonly bus: EventBus | null = null,
+  ) {}
+
+  async create(hallId: number, body: CreateDeviceBody): Promise<CreateDeviceReply> {
     if (body.counterId !== undefined && !(await findCounter(this.db, hallId, body.counterId))) {
       throw notFound(`Không có quầy số ${body.counterId}`);
     }
@@ -24,7 +47,7 @@ export class DevicesService {
       printer: body.printer ?? null,
       tokenHash: hashToken(token),
     });
-    return { id, token };
+    return { id, token, url: deviceUrl(this.publicUrl, body.kind, token) };
   }
 
   async list(hallId: number): Promise<Device[]> {
@@ -47,6 +70,7 @@ export class DevicesService {
 
   async revoke(hallId: number, id: number): Promise<void> {
     if (!(await repo.revokeDevice(this.db, hallId, id))) throw notFound(`Không có thiết bị số ${id}`);
+    this.bus?.emit('access.revoked', { hallId, deviceId: id });
   }
 
   async seen(id: number, faults?: { code: string; message: string }[]): Promise<void> {

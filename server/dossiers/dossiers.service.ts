@@ -33,7 +33,7 @@ import {
 import * as repo from './dossiers.repo.js';
 import * as outbox from './outbox.repo.js';
 import { webhookTargets } from '../integrations/integrations.repo.js';
-import { addDays, addWorkingDays, calendarSpan, isValidDay, knownHolidayYears, vnHolidays, type Calendar } from './workdays.js';
+import { DEFAULT_CLOSING_TIME, addDays, addWorkingDays, calendarSpan, isValidDay, knownHolidayYears, vnHolidays, type Calendar } from './workdays.js';
 import { cleanCode, cleanName, formatDossierCode, isAgencyId, maskName } from './format.js';
 import { emailNotice, isNoticeStatus, smsNotice, EMAIL_SENT_NOTE, SMS_SENT_NOTE } from '../notifications/templates.js';
 
@@ -50,7 +50,6 @@ export interface Answer<T> {
 }
 
 export const MALFORMED_CODE_MESSAGE = 'Mã hồ sơ không đúng định dạng (ví dụ: 000.00.12.H40-221012-0001)';
-const DEFAULT_CLOSING_TIME = '17:00';
 
 const iso = (d: Date) => d.toISOString();
 const label = (s: DossierStatus) => DOSSIER_STATUS_LABELS[s].vi;

@@ -118,3 +118,6 @@ const VN_HOLIDAYS: Record<number, DefaultHoliday[]> = {
 /** The built-in calendar of a year, or [] when the hub does not know that year. */
 export const vnHolidays = (year: number): DefaultHoliday[] => VN_HOLIDAYS[year] ?? [];
 export const knownHolidayYears = (): number[] => Object.keys(VN_HOLIDAYS).map(Number);
+
+/** The hall's closing time when it sets none: a due date falls on this time of the due day. */
+export const DEFAULT_CLOSING_TIME = '17:00';

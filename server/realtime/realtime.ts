@@ -15,6 +15,7 @@ import * as queueRepo from '../queue/queue.repo.js';
 import { findHall, listCounters } from '../admin/setup.repo.js';
 import { actorOf, ackStatus } from '../audit/audit.js';
 import { createPool } from '../db/pool.js';
+import { hashToken } from '../auth/tokens.js';
 
 interface SocketData {
   principal: Principal;
@@ -54,7 +55,7 @@ export async function displaySnapshot(hub: Hub, hallId: number): Promise<Display
 function roomsOf(p: Principal): string[] {
   const list = [rooms.hall(p.hallId)];
   if (p.type === 'user') {
-    list.push(rooms.staff(p.hallId));
+    list.push(rooms.staff(p.hallId), rooms.user(p.user.id), rooms.session(hashToken(p.token)));
     if (p.user.role !== 'staff') list.push(rooms.managers(p.hallId));
     return list;
   }
@@ -179,6 +180,11 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
   });
   hub.bus.on('ticket.changed', ({ hallId, update }) => {
     io.to(rooms.staff(hallId)).emit('ticket:update', update);
+  });
+  // Cutting the connection (not a socket.io disconnect) makes the client reconnect, which then fails or re-joins its rooms.
+  hub.bus.on('access.revoked', (e) => {
+    const room = 'userId' in e ? rooms.user(e.userId) : 'deviceId' in e ? rooms.device(e.deviceId) : rooms.session(e.sessionTokenHash);
+    io.in(room).disconnectSockets(true);
   });
   hub.bus.on('dossier.changed', ({ hallId, code, status, counterId, at }) => {
     io.to(rooms.staff(hallId)).emit('dossier:update', { code, status, counterId, at });

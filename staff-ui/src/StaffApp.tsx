@@ -1,18 +1,19 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Counter, Hall, Service } from '../../protocol/index.js';
-import { Clock, LanguageSwitch, OfflineBanner, SocketContext, createSocketStore, errorMessage, useHubEvent, useLoad, useSocketStore, type StaffSession } from '../../ui-kit/index.js';
+import { Clock, LanguageSwitch, Lazy, OfflineBanner, SocketContext, createSocketStore, errorMessage, useHubEvent, useLoad, useSocketStore, type StaffSession } from '../../ui-kit/index.js';
 import { CounterPicker } from './CounterPicker.js';
+import { setWorkspace, workspaceOf } from './admin/workspace.js';
 import { Console } from './Console.js';
 import { t } from './messages.js';
 import { api, endSession, rememberCounter, rememberedCounter, signOut } from './session.js';
 
-/** The signed-in part of the staff app: one socket for the session, the counter picker or the console. */
+/** The signed-in part of the staff app: one socket for the session; the admin pages, the counter picker or the console. */
 export function StaffApp({ session }: { session: StaffSession }) {
   const store = useMemo(() => createSocketStore({ token: session.token }), [session.token]);
   useEffect(() => () => store.close(), [store]);
   return (
     <SocketContext.Provider value={store}>
-      <Workspace session={session} />
+      {workspaceOf(session.user) === 'admin' ? <Lazy load={() => import('./admin/AdminApp.js')} props={{ session }} /> : <Workspace session={session} />}
     </SocketContext.Provider>
   );
 }
@@ -76,6 +77,11 @@ function Workspace({ session }: { session: StaffSession }) {
           <div class="staff-user">
             <span class="staff-user__name">{session.user.name}</span>
           </div>
+          {session.user.role !== 'staff' ? (
+            <button type="button" class="hh-btn hh-btn--ghost hh-btn--sm staff-logout" data-testid="to-admin" onClick={() => setWorkspace(session.user.id, 'admin')}>
+              {t('adminPages')}
+            </button>
+          ) : null}
           <LanguageSwitch />
           <Clock date={false} {...(hall.data?.timezone ? { timeZone: hall.data.timezone } : {})} />
           <button type="button" class="hh-btn hh-btn--ghost hh-btn--sm staff-logout" onClick={() => void signOut()}>

@@ -71,6 +71,7 @@ export const t = createTranslator({
     cancel: 'Hủy',
     shortcuts: 'Phím tắt: F1 gọi tiếp · F2 gọi lại · F3 đã đến · F4 vắng mặt · F8 hoàn thành · F9 chuyển',
     loadingCounters: 'Đang tải danh sách quầy…',
+    adminPages: 'Quản trị',
   },
   en: {
     product: 'One-stop hall queue system',
@@ -141,5 +142,6 @@ export const t = createTranslator({
     cancel: 'Cancel',
     shortcuts: 'Shortcuts: F1 next · F2 recall · F3 arrived · F4 absent · F8 done · F9 transfer',
     loadingCounters: 'Loading counters…',
+    adminPages: 'Administration',
   },
 });

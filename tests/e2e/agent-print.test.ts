@@ -108,7 +108,9 @@ describe('printing through a hardware agent', () => {
     const [print] = await pc.fake.waitForPrints(1);
     expect(print!.page.text).toContain(ticket.number);
     expect(await decodeSymbols(print!.png())).toEqual([`QR-Code:${PUBLIC_URL}/kiosk/t/${ticket.id}`]);
-    expect(await jobOf(ticket.id)).toMatchObject({ status: 'printed', state: 'ok', agentId: pc.agent.id, deviceId: pc.kiosk.id, attempts: 1 });
+    // A job issued while the agent's connect-time resend runs may be sent twice; the agent's ledger prints it once.
+    expect(await jobOf(ticket.id)).toMatchObject({ status: 'printed', state: 'ok', agentId: pc.agent.id, deviceId: pc.kiosk.id });
+    expect((await jobOf(ticket.id)).attempts).toBeGreaterThanOrEqual(1);
 
     // The agent's heartbeat and printer report make it an online device without faults.
     const devices = await api<Device[]>(hub, 'GET', '/devices', manager);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { api, connectSocket, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import { AuthService } from '../../server/auth/auth.service.js';
@@ -20,6 +21,16 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/rankings',
   'GET /api/v1/rankings.csv',
 ]);
+
+/** The admin pages' set-up routes and the roles that may call them (checked below, then by the matrix like every route). */
+const SETUP_ROUTES: Record<string, readonly Role[]> = {
+  'GET /api/v1/hall/settings': ['admin', 'manager'],
+  'PATCH /api/v1/hall': ['admin'],
+  'PATCH /api/v1/departments/:id': ['admin'],
+  'PATCH /api/v1/services/:id': ['admin'],
+  'PATCH /api/v1/counters/:id': ['admin'],
+  'PATCH /api/v1/users/:id': ['admin'],
+};
 
 describe('security', () => {
   let dbh: Dbh;
@@ -51,6 +62,10 @@ describe('security', () => {
 
   it('enforces roles and device kinds on every API route (authorization matrix)', async () => {
     expect(hub.routes.length).toBeGreaterThan(20);
+    for (const [key, roles] of Object.entries(SETUP_ROUTES)) {
+      const route = hub.routes.find((r) => `${r.method} ${r.url}` === key);
+      expect(route?.access, key).toEqual({ roles });
+    }
     const skipCalls = new Set(['POST /api/v1/auth/logout']);
     const failures: string[] = [];
     for (const route of hub.routes) {
@@ -142,6 +157,52 @@ describe('security', () => {
     expect(revoked.body.revoked).toBe(2);
     expect((await api(hub, 'GET', '/auth/me', a)).status).toBe(401);
     expect((await api(hub, 'GET', '/auth/me', b)).status).toBe(401);
+  });
+
+  it('cuts the open sockets of a logout, of revoked sessions, of a disabled account and of a revoked device; they cannot come back', async () => {
+    /** A client that reconnects by itself like the screens' socket store does (also after the hub cut it), recording what happens to it. */
+    const watch = (token: string) => {
+      const s: ClientSocket = ioClient(hub.url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 200 });
+      const seen = { connects: 0, disconnects: 0, refused: 0 };
+      s.on('connect', () => void seen.connects++);
+      s.on('disconnect', (reason) => {
+        seen.disconnects++;
+        if (reason === 'io server disconnect') setTimeout(() => s.connect(), 50);
+      });
+      s.on('connect_error', (err) => void (err.message.startsWith('unauthorized') && seen.refused++));
+      return { s, seen };
+    };
+    const cut = async (w: ReturnType<typeof watch>) => {
+      await expect.poll(() => w.seen.refused, { timeout: 5000 }).toBeGreaterThan(0);
+      expect(w.seen.disconnects).toBe(1);
+      w.s.close();
+    };
+    const staffId = async (username: string) => (await dbh.db.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [username])).rows[0]!.id;
+
+    const loggedOut = await login(hub, 'canbo5');
+    const otherTab = await login(hub, 'canbo5');
+    const [w1, w2] = [watch(loggedOut), watch(otherTab)];
+    await expect.poll(() => w1.seen.connects + w2.seen.connects, { timeout: 5000 }).toBe(2);
+    expect((await api(hub, 'POST', '/auth/logout', loggedOut)).status).toBe(204);
+    await cut(w1);
+    expect(w2.seen).toEqual({ connects: 1, disconnects: 0, refused: 0 });
+
+    const w3 = watch(otherTab);
+    await expect.poll(() => w3.seen.connects, { timeout: 5000 }).toBe(1);
+    expect((await api(hub, 'DELETE', `/users/${await staffId('canbo5')}/sessions`, tokens.get('admin')!)).status).toBe(200);
+    await cut(w2);
+    await cut(w3);
+
+    const w4 = watch(await login(hub, 'canbo6'));
+    await expect.poll(() => w4.seen.connects, { timeout: 5000 }).toBe(1);
+    expect((await api(hub, 'PATCH', `/users/${await staffId('canbo6')}`, tokens.get('admin')!, { active: false })).status).toBe(200);
+    await cut(w4);
+
+    const device = await api<{ id: number; token: string }>(hub, 'POST', '/devices', tokens.get('admin')!, { kind: 'display', name: 'Màn hình tạm' });
+    const w5 = watch(device.body.token);
+    await expect.poll(() => w5.seen.connects, { timeout: 5000 }).toBe(1);
+    expect((await api(hub, 'DELETE', `/devices/${device.body.id}`, tokens.get('admin')!)).status).toBe(204);
+    await cut(w5);
   });
 
   it('sends security headers and a content security policy with the screens and the API', async () => {
