@@ -15,6 +15,17 @@ export interface TransferDialogProps {
   onConfirm: (serviceId: number, counterId: number | null) => void;
 }
 
+/** Calls `onEscape` when Escape is pressed (how a modal is cancelled; the admin dialogs use it too). */
+export function useEscape(onEscape: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onEscape();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onEscape]);
+}
+
 /** Transfer the current ticket: pick a service, optionally one counter serving it. */
 export function TransferDialog(p: TransferDialogProps) {
   const choices = p.services.filter((s) => s.active);
@@ -22,13 +33,7 @@ export function TransferDialog(p: TransferDialogProps) {
   const [counterId, setCounterId] = useState<number | null>(null);
   const targets = serviceId === null ? [] : p.counters.filter((c) => c.id !== p.myCounterId && c.serviceIds.includes(serviceId)).sort((a, b) => a.number - b.number);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') p.onCancel();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [p.onCancel]);
+  useEscape(p.onCancel);
 
   return (
     <div class="staff-modal" role="dialog" aria-modal="true" aria-labelledby="transfer-title">

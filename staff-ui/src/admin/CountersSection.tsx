@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Counter, CreateCounterBody, Service, UpdateCounterBody } from '../../../protocol/index.js';
-import { Button, localized, useHubEvent, useLoad } from '../../../ui-kit/index.js';
+import { localized, useHubEvent, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { Dialog, Field, Flash, Loading, SectionHead, changed, intOf, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { ActionCell, AddButton, AdminTable, Dialog, Field, Flash, SectionHead, changed, intOf, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 function statusBadge(c: Counter) {
   switch (c.status) {
@@ -78,8 +78,8 @@ export function CountersSection({ canEdit }: SectionProps) {
   const load = useLoad(() => api.get<Counter[]>('/counters'), [reloadKey]);
   const services = useLoad(() => api.get<Service[]>('/services'), [reloadKey]);
   const [counters, setCounters] = useState<Counter[] | null>(null);
-  const [editing, setEditing] = useState<Counter | 'new' | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
+  const editor = useEditor<Counter>(flash);
 
   useEffect(() => {
     if (load.data) setCounters(load.data);
@@ -92,62 +92,39 @@ export function CountersSection({ canEdit }: SectionProps) {
   return (
     <section class="admin-section" data-testid="section-counters">
       <SectionHead title={t('ctr_title')} hint={t('ctr_hint')}>
-        {canEdit ? (
-          <Button onClick={() => setEditing('new')} data-testid="add-counter">
-            + {t('ctr_add')}
-          </Button>
-        ) : null}
+        {canEdit ? <AddButton label={t('ctr_add')} testId="add-counter" onClick={() => editor.open('new')} /> : null}
       </SectionHead>
-      <Flash text={flash} onClose={() => setFlash(null)} />
-      <Loading load={{ ...load, data: rows }}>
-        {(list) =>
-          list.length ? (
-            <table class="admin-table hh-card">
-              <thead>
-                <tr>
-                  <th class="num">{t('ctr_number')}</th>
-                  <th>{t('ctr_name')}</th>
-                  <th>{t('ctr_services')}</th>
-                  <th>{t('status')}</th>
-                  <th>{t('ctr_staff')}</th>
-                  {canEdit ? <th class="actions">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.id} data-testid="counter-row" data-counter-number={c.number}>
-                    <td class="num hh-num big">{c.number}</td>
-                    <td class="strong">{c.name}</td>
-                    <td class="admin-services">{c.serviceIds.map((id) => names.get(id) ?? `#${id}`).join(', ')}</td>
-                    <td>{statusBadge(c)}</td>
-                    <td>{c.staff && c.status !== 'closed' ? c.staff.name : t('none')}</td>
-                    {canEdit ? (
-                      <td class="actions">
-                        <Button size="sm" variant="secondary" onClick={() => setEditing(c)}>
-                          {t('edit')}
-                        </Button>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p class="admin-empty">{t('empty')}</p>
-          )
+      <Flash flash={flash} />
+      <AdminTable
+        load={{ ...load, data: rows }}
+        actions={canEdit}
+        head={
+          <>
+            <th class="num">{t('ctr_number')}</th>
+            <th>{t('ctr_name')}</th>
+            <th>{t('ctr_services')}</th>
+            <th>{t('status')}</th>
+            <th>{t('ctr_staff')}</th>
+          </>
         }
-      </Loading>
-      {editing ? (
+        row={(c) => (
+          <tr key={c.id} data-testid="counter-row" data-counter-number={c.number}>
+            <td class="num hh-num big">{c.number}</td>
+            <td class="strong">{c.name}</td>
+            <td class="admin-services">{c.serviceIds.map((id) => names.get(id) ?? `#${id}`).join(', ')}</td>
+            <td>{statusBadge(c)}</td>
+            <td>{c.staff && c.status !== 'closed' ? c.staff.name : t('none')}</td>
+            <ActionCell canEdit={canEdit} onClick={() => editor.open(c)} />
+          </tr>
+        )}
+      />
+      {editor.editing ? (
         <CounterDialog
-          initial={editing === 'new' ? null : editing}
+          initial={editor.record}
           services={services.data ?? []}
           suggestedNumber={Math.max(0, ...(counters ?? []).map((c) => c.number)) + 1}
-          onClose={() => setEditing(null)}
-          onSaved={(c) => {
-            setEditing(null);
-            setFlash(t('ctr_saved', { n: c.number, name: c.name }));
-            load.reload();
-          }}
+          onClose={editor.close}
+          onSaved={(c) => editor.done(t('ctr_saved', { n: c.number, name: c.name }), load.reload)}
         />
       ) : null}
     </section>

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { Department, Service } from '../../../protocol/index.js';
-import { Button, useLoad } from '../../../ui-kit/index.js';
+import { useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { Dialog, Field, Flash, Loading, SectionHead, changed, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { ActionCell, AddButton, AdminTable, Dialog, Field, Flash, SectionHead, changed, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 function DepartmentDialog({ initial, onClose, onSaved }: { initial: Department | null; onClose: () => void; onSaved: (d: Department) => void }) {
   const [name, setName] = useState(initial?.name ?? '');
@@ -39,63 +39,36 @@ export function DepartmentsSection({ canEdit }: SectionProps) {
   const reloadKey = useReloadKey();
   const departments = useLoad(() => api.get<Department[]>('/departments'), [reloadKey]);
   const services = useLoad(() => api.get<Service[]>('/services'), [reloadKey]);
-  const [editing, setEditing] = useState<Department | 'new' | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
+  const editor = useEditor<Department>(flash);
 
   return (
     <section class="admin-section" data-testid="section-departments">
       <SectionHead title={t('dept_title')} hint={t('dept_hint')}>
-        {canEdit ? (
-          <Button onClick={() => setEditing('new')} data-testid="add-department">
-            + {t('dept_add')}
-          </Button>
-        ) : null}
+        {canEdit ? <AddButton label={t('dept_add')} testId="add-department" onClick={() => editor.open('new')} /> : null}
       </SectionHead>
-      <Flash text={flash} onClose={() => setFlash(null)} />
-      <Loading load={departments}>
-        {(rows) =>
-          rows.length ? (
-            <table class="admin-table hh-card">
-              <thead>
-                <tr>
-                  <th>{t('name')}</th>
-                  <th>{t('nameEn')}</th>
-                  <th class="num">{t('dept_services')}</th>
-                  {canEdit ? <th class="actions">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((d) => (
-                  <tr key={d.id} data-testid="department-row">
-                    <td class="strong">{d.name}</td>
-                    <td>{d.nameEn ?? t('none')}</td>
-                    <td class="num">{services.data?.filter((s) => s.departmentId === d.id).length ?? ''}</td>
-                    {canEdit ? (
-                      <td class="actions">
-                        <Button size="sm" variant="secondary" onClick={() => setEditing(d)}>
-                          {t('edit')}
-                        </Button>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p class="admin-empty">{t('empty')}</p>
-          )
+      <Flash flash={flash} />
+      <AdminTable
+        load={departments}
+        actions={canEdit}
+        head={
+          <>
+            <th>{t('name')}</th>
+            <th>{t('nameEn')}</th>
+            <th class="num">{t('dept_services')}</th>
+          </>
         }
-      </Loading>
-      {editing ? (
-        <DepartmentDialog
-          initial={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
-          onSaved={(d) => {
-            setEditing(null);
-            setFlash(t('dept_saved', { name: d.name }));
-            departments.reload();
-          }}
-        />
+        row={(d) => (
+          <tr key={d.id} data-testid="department-row">
+            <td class="strong">{d.name}</td>
+            <td>{d.nameEn ?? t('none')}</td>
+            <td class="num">{services.data?.filter((s) => s.departmentId === d.id).length ?? ''}</td>
+            <ActionCell canEdit={canEdit} onClick={() => editor.open(d)} />
+          </tr>
+        )}
+      />
+      {editor.editing ? (
+        <DepartmentDialog initial={editor.record} onClose={editor.close} onSaved={(d) => editor.done(t('dept_saved', { name: d.name }), departments.reload)} />
       ) : null}
     </section>
   );

@@ -3,7 +3,7 @@ import type { Counter, CreateDeviceBody, CreateDeviceReply, Device, DeviceKind }
 import { Button, QrCode, formatDate, formatTime, useHubEvent, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { Dialog, Field, Flash, Loading, SectionHead, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { ActionCell, AddButton, AdminTable, ConfirmDialog, Dialog, Field, Flash, SectionHead, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 const KINDS: readonly DeviceKind[] = ['kiosk', 'display', 'tablet', 'lookup', 'agent'];
 const PRINTER = /^(tcp:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?|\/dev\/[A-Za-z0-9._/-]+|sim|agent(:[0-9]{1,10})?)(\?[A-Za-z0-9=&._-]{0,100})?$/;
@@ -154,10 +154,10 @@ export function DevicesSection({ canEdit }: SectionProps) {
   const counters = useLoad(() => api.get<Counter[]>('/counters'), [reloadKey]);
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
-  const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
-  const [revoking, setRevoking] = useState<Device | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
+  const creator = useEditor(flash);
+  const revoking = useEditor<Device>(flash);
   const revokeAction = useAction();
 
   useEffect(() => {
@@ -180,12 +180,9 @@ export function DevicesSection({ canEdit }: SectionProps) {
 
   async function revoke(d: Device) {
     const ok = await revokeAction.run(() => api.delete(`/devices/${d.id}`));
-    if (ok !== undefined) {
-      setRevoking(null);
-      setFlash(t('dev_revokedDone', { name: d.name }));
-      load.reload();
-    }
+    if (ok !== undefined) revoking.done(t('dev_revokedDone', { name: d.name }), load.reload);
   }
+  const toRevoke = revoking.record;
 
   return (
     <section class="admin-section" data-testid="section-devices">
@@ -194,80 +191,50 @@ export function DevicesSection({ canEdit }: SectionProps) {
           <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.currentTarget.checked)} />
           {t('dev_showRevoked')}
         </label>
-        {canEdit ? (
-          <Button onClick={() => setCreating(true)} data-testid="add-device">
-            + {t('dev_add')}
-          </Button>
-        ) : null}
+        {canEdit ? <AddButton label={t('dev_add')} testId="add-device" onClick={() => creator.open('new')} /> : null}
       </SectionHead>
-      <Flash text={flash} onClose={() => setFlash(null)} />
-      <Loading load={{ ...load, data: rows }}>
-        {(list) =>
-          list.length ? (
-            <table class="admin-table hh-card">
-              <thead>
-                <tr>
-                  <th>{t('dev_name')}</th>
-                  <th>{t('dev_kind')}</th>
-                  <th>{t('dev_counter')}</th>
-                  <th>{t('dev_printer')}</th>
-                  <th>{t('dev_health')}</th>
-                  <th>{t('dev_created')}</th>
-                  {canEdit ? <th class="actions">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((d) => (
-                  <tr key={d.id} data-testid="device-row" data-device-id={d.id} class={d.revoked ? 'is-muted' : ''}>
-                    <td class="strong">{d.name}</td>
-                    <td>{t(`dev_kind_${d.kind}`)}</td>
-                    <td>{d.counterId ? (counterName.get(d.counterId) ?? `#${d.counterId}`) : t('none')}</td>
-                    <td class="mono">{d.printer ?? t('none')}</td>
-                    <td>{healthCell(d)}</td>
-                    <td class="nowrap">{formatDate(d.createdAt)}</td>
-                    {canEdit ? (
-                      <td class="actions">
-                        {d.revoked ? null : (
-                          <Button size="sm" variant="danger" onClick={() => setRevoking(d)}>
-                            {t('dev_revoke')}
-                          </Button>
-                        )}
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p class="admin-empty">{t('empty')}</p>
-          )
+      <Flash flash={flash} />
+      <AdminTable
+        load={{ ...load, data: rows }}
+        actions={canEdit}
+        head={
+          <>
+            <th>{t('dev_name')}</th>
+            <th>{t('dev_kind')}</th>
+            <th>{t('dev_counter')}</th>
+            <th>{t('dev_printer')}</th>
+            <th>{t('dev_health')}</th>
+            <th>{t('dev_created')}</th>
+          </>
         }
-      </Loading>
-      {creating ? (
+        row={(d) => (
+          <tr key={d.id} data-testid="device-row" data-device-id={d.id} class={d.revoked ? 'is-muted' : ''}>
+            <td class="strong">{d.name}</td>
+            <td>{t(`dev_kind_${d.kind}`)}</td>
+            <td>{d.counterId ? (counterName.get(d.counterId) ?? `#${d.counterId}`) : t('none')}</td>
+            <td class="mono">{d.printer ?? t('none')}</td>
+            <td>{healthCell(d)}</td>
+            <td class="nowrap">{formatDate(d.createdAt)}</td>
+            <ActionCell canEdit={canEdit} label={t('dev_revoke')} variant="danger" onClick={d.revoked ? null : () => revoking.open(d)} />
+          </tr>
+        )}
+      />
+      {creator.editing ? (
         <CreateDialog
           counters={counters.data ?? []}
-          onClose={() => setCreating(false)}
+          onClose={creator.close}
           onCreated={(c) => {
-            setCreating(false);
+            creator.close();
             setCreated(c);
             load.reload();
           }}
         />
       ) : null}
       {created ? <TokenDialog created={created} onClose={() => setCreated(null)} /> : null}
-      {revoking ? (
-        <Dialog
-          title={t('dev_revoke')}
-          error={revokeAction.error}
-          busy={revokeAction.busy}
-          onCancel={() => setRevoking(null)}
-          onSubmit={() => void revoke(revoking)}
-          submitLabel={t('dev_revoke')}
-          submitVariant="danger"
-          testId="device-revoke"
-        >
-          <p>{t('dev_revokeConfirm', { name: revoking.name })}</p>
-        </Dialog>
+      {toRevoke ? (
+        <ConfirmDialog title={t('dev_revoke')} action={revokeAction} onCancel={revoking.close} onConfirm={() => void revoke(toRevoke)} testId="device-revoke">
+          {t('dev_revokeConfirm', { name: toRevoke.name })}
+        </ConfirmDialog>
       ) : null}
     </section>
   );

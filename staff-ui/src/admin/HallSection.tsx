@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HallSettingKey, HallWithSettings, UpdateHallBody } from '../../../protocol/index.js';
-import { Button, useLoad } from '../../../ui-kit/index.js';
+import { useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { ErrorLine, Field, Flash, Loading, SectionHead, intOf, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { Field, Flash, Loading, SectionHead, SettingsForm, intOf, useAction, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 type NumberKey = 'priorityInterleave' | 'priorityAgeingMinutes' | 'maxRequeue' | 'idleAlertMinutes' | 'ratingWindowMinutes' | 'ratingOfflineGraceHours' | 'rankingMinRatings';
 
@@ -42,7 +42,7 @@ export function HallSection({ canEdit }: SectionProps) {
   const reloadKey = useReloadKey();
   const load = useLoad(() => api.get<HallWithSettings>('/hall/settings'), [reloadKey]);
   const [form, setForm] = useState<Form | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
   const action = useAction();
 
   useEffect(() => {
@@ -89,7 +89,7 @@ export function HallSection({ canEdit }: SectionProps) {
     if (saved) {
       setForm(formOf(saved));
       load.reload();
-      setFlash(t('hall_saved'));
+      flash.show(t('hall_saved'));
     }
   }
 
@@ -102,19 +102,11 @@ export function HallSection({ canEdit }: SectionProps) {
   return (
     <section class="admin-section" data-testid="section-hall">
       <SectionHead title={t('hall_title')} hint={t('hall_hint')} />
-      <Flash text={flash} onClose={() => setFlash(null)} />
+      <Flash flash={flash} />
       <Loading load={load}>
         {(hall) =>
           form ? (
-            <form
-              class="admin-form hh-card"
-              noValidate
-              onSubmit={(e) => {
-                e.preventDefault();
-                void save(hall, form);
-              }}
-            >
-              <ErrorLine error={action.error} />
+            <SettingsForm action={action} canEdit={canEdit} saveTestId="hall-save" onSubmit={() => void save(hall, form)}>
               <div class="admin-grid">
                 <Field label={t('hall_name')} wide>
                   <input name="name" value={form.name} onInput={set('name')} disabled={!canEdit} maxLength={200} />
@@ -168,14 +160,7 @@ export function HallSection({ canEdit }: SectionProps) {
                   {numberField(form, 'rankingMinRatings')}
                 </div>
               </fieldset>
-              {canEdit ? (
-                <div class="admin-form__actions">
-                  <Button type="submit" size="lg" disabled={action.busy} data-testid="hall-save">
-                    {action.busy ? t('saving') : t('save')}
-                  </Button>
-                </div>
-              ) : null}
-            </form>
+            </SettingsForm>
           ) : null
         }
       </Loading>

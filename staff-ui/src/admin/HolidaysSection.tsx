@@ -3,7 +3,7 @@ import type { CreateHolidayBody, Hall, Holiday, HolidayKind } from '../../../pro
 import { Button, formatLongDate, lang, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { Dialog, ErrorLine, Field, Flash, Loading, SectionHead, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { ActionCell, AddButton, AdminTable, ConfirmDialog, Dialog, ErrorLine, Field, Flash, SectionHead, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 /** A YYYY-MM-DD day as the hall reads it, with its weekday (noon UTC keeps the calendar day in any zone). */
 const dayText = (day: string) => formatLongDate(new Date(`${day}T12:00:00Z`), lang.value, { timeZone: 'UTC' });
@@ -46,27 +46,24 @@ export function HolidaysSection({ canEdit }: SectionProps) {
   const [year, setYear] = useState<number | null>(null);
   const shown = year ?? (hall.data ? Number(hall.data.day.slice(0, 4)) : new Date().getFullYear());
   const holidays = useLoad(() => api.get<Holiday[]>(`/holidays?year=${shown}`), [reloadKey, shown]);
-  const [adding, setAdding] = useState(false);
-  const [deleting, setDeleting] = useState<Holiday | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
+  const adder = useEditor(flash);
+  const deleting = useEditor<Holiday>(flash);
   const action = useAction();
 
   async function loadDefaults() {
     const r = await action.run(() => api.post<{ added: number }>('/holidays/defaults', { years: [shown] }));
     if (r) {
-      setFlash(t('hol_defaultsDone', { n: r.added, year: shown }));
+      flash.show(t('hol_defaultsDone', { n: r.added, year: shown }));
       holidays.reload();
     }
   }
 
   async function remove(h: Holiday) {
     const r = await action.run(() => api.delete(`/holidays/${h.id}`));
-    if (r !== undefined) {
-      setDeleting(null);
-      setFlash(t('hol_deleted', { name: h.name }));
-      holidays.reload();
-    }
+    if (r !== undefined) deleting.done(t('hol_deleted', { name: h.name }), holidays.reload);
   }
+  const toDelete = deleting.record;
 
   return (
     <section class="admin-section" data-testid="section-holidays">
@@ -76,9 +73,7 @@ export function HolidaysSection({ canEdit }: SectionProps) {
             <Button variant="secondary" onClick={() => void loadDefaults()} disabled={action.busy} data-testid="holiday-defaults">
               {t('hol_defaults', { year: shown })}
             </Button>
-            <Button onClick={() => setAdding(true)} data-testid="add-holiday">
-              + {t('hol_add')}
-            </Button>
+            <AddButton label={t('hol_add')} testId="add-holiday" onClick={() => adder.open('new')} />
           </>
         ) : null}
       </SectionHead>
@@ -93,70 +88,44 @@ export function HolidaysSection({ canEdit }: SectionProps) {
           {t('hol_next')}
         </Button>
       </div>
-      <Flash text={flash} onClose={() => setFlash(null)} />
-      {deleting ? null : <ErrorLine error={action.error} />}
-      <Loading load={holidays}>
-        {(rows) =>
-          rows.length ? (
-            <table class="admin-table hh-card">
-              <thead>
-                <tr>
-                  <th>{t('hol_day')}</th>
-                  <th>{t('hol_name')}</th>
-                  <th>{t('hol_kind')}</th>
-                  {canEdit ? <th class="actions">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((h) => (
-                  <tr key={h.id} data-testid="holiday-row">
-                    <td class="nowrap strong">{dayText(h.day)}</td>
-                    <td>{h.name}</td>
-                    <td>
-                      <span class={`hh-badge ${h.kind === 'holiday' ? 'hh-badge--red' : 'hh-badge--green'}`}>{t(`hol_kind_${h.kind}`)}</span>
-                    </td>
-                    {canEdit ? (
-                      <td class="actions">
-                        <Button size="sm" variant="secondary" onClick={() => setDeleting(h)}>
-                          {t('delete')}
-                        </Button>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p class="admin-empty">{t('hol_empty', { year: shown })}</p>
-          )
+      <Flash flash={flash} />
+      {toDelete ? null : <ErrorLine error={action.error} />}
+      <AdminTable
+        load={holidays}
+        actions={canEdit}
+        empty={t('hol_empty', { year: shown })}
+        head={
+          <>
+            <th>{t('hol_day')}</th>
+            <th>{t('hol_name')}</th>
+            <th>{t('hol_kind')}</th>
+          </>
         }
-      </Loading>
-      {adding ? (
+        row={(h) => (
+          <tr key={h.id} data-testid="holiday-row">
+            <td class="nowrap strong">{dayText(h.day)}</td>
+            <td>{h.name}</td>
+            <td>
+              <span class={`hh-badge ${h.kind === 'holiday' ? 'hh-badge--red' : 'hh-badge--green'}`}>{t(`hol_kind_${h.kind}`)}</span>
+            </td>
+            <ActionCell canEdit={canEdit} label={t('delete')} onClick={() => deleting.open(h)} />
+          </tr>
+        )}
+      />
+      {adder.editing ? (
         <HolidayDialog
           year={shown}
-          onClose={() => setAdding(false)}
+          onClose={adder.close}
           onSaved={(h) => {
-            setAdding(false);
-            setFlash(t('hol_saved', { name: h.name }));
             const y = Number(h.day.slice(0, 4));
-            if (y !== shown) setYear(y);
-            else holidays.reload();
+            adder.done(t('hol_saved', { name: h.name }), y !== shown ? () => setYear(y) : holidays.reload);
           }}
         />
       ) : null}
-      {deleting ? (
-        <Dialog
-          title={t('delete')}
-          error={action.error}
-          busy={action.busy}
-          onCancel={() => setDeleting(null)}
-          onSubmit={() => void remove(deleting)}
-          submitLabel={t('delete')}
-          submitVariant="danger"
-          testId="holiday-delete"
-        >
-          <p>{t('hol_deleteConfirm', { name: deleting.name, day: dayText(deleting.day) })}</p>
-        </Dialog>
+      {toDelete ? (
+        <ConfirmDialog title={t('delete')} action={action} onCancel={deleting.close} onConfirm={() => void remove(toDelete)} testId="holiday-delete">
+          {t('hol_deleteConfirm', { name: toDelete.name, day: dayText(toDelete.day) })}
+        </ConfirmDialog>
       ) : null}
     </section>
   );

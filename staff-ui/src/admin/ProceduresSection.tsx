@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { CreateProcedureBody, Department, Procedure, Service } from '../../../protocol/index.js';
-import { Button, localized, useLoad } from '../../../ui-kit/index.js';
+import { localized, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { Dialog, Field, Flash, Loading, SectionHead, intOf, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { AddButton, AdminTable, Dialog, Field, Flash, SectionHead, intOf, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 const money = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đ`;
 
@@ -75,65 +75,48 @@ export function ProceduresSection({ canEdit }: SectionProps) {
   const procedures = useLoad(() => api.get<Procedure[]>('/procedures'), [reloadKey]);
   const departments = useLoad(() => api.get<Department[]>('/departments'), [reloadKey]);
   const services = useLoad(() => api.get<Service[]>('/services'), [reloadKey]);
-  const [adding, setAdding] = useState(false);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
+  const adder = useEditor(flash);
   const serviceName = new Map((services.data ?? []).map((s) => [s.id, localized(s.name, s.nameEn)]));
 
   return (
     <section class="admin-section" data-testid="section-procedures">
       <SectionHead title={t('proc_title')} hint={t('proc_hint')}>
-        {canEdit ? (
-          <Button onClick={() => setAdding(true)} data-testid="add-procedure">
-            + {t('proc_add')}
-          </Button>
-        ) : null}
+        {canEdit ? <AddButton label={t('proc_add')} testId="add-procedure" onClick={() => adder.open('new')} /> : null}
       </SectionHead>
-      <Flash text={flash} onClose={() => setFlash(null)} />
+      <Flash flash={flash} />
       {canEdit ? <p class="admin-note">{t('proc_noEdit')}</p> : null}
-      <Loading load={procedures}>
-        {(rows) =>
-          rows.length ? (
-            <table class="admin-table hh-card">
-              <thead>
-                <tr>
-                  <th>{t('proc_name')}</th>
-                  <th>{t('proc_department')}</th>
-                  <th>{t('proc_service')}</th>
-                  <th class="num">{t('proc_daysShort')}</th>
-                  <th class="num">{t('proc_fee')}</th>
-                  <th>{t('status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((x) => (
-                  <tr key={x.id} data-testid="procedure-row" class={x.active ? '' : 'is-muted'}>
-                    <td class="strong">{localized(x.name, x.nameEn)}</td>
-                    <td>{x.departmentName ?? t('none')}</td>
-                    <td>{x.serviceId ? (serviceName.get(x.serviceId) ?? `#${x.serviceId}`) : t('none')}</td>
-                    <td class="num nowrap">{x.processingDays === 0 ? t('proc_sameDay') : t('proc_daysValue', { n: x.processingDays })}</td>
-                    <td class="num nowrap">{x.fee === 0 ? t('proc_free') : money(x.fee)}</td>
-                    <td>
-                      <span class={`hh-badge ${x.active ? 'hh-badge--green' : 'hh-badge--gray'}`}>{x.active ? t('proc_active') : t('proc_inactive')}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p class="admin-empty">{t('empty')}</p>
-          )
+      <AdminTable
+        load={procedures}
+        head={
+          <>
+            <th>{t('proc_name')}</th>
+            <th>{t('proc_department')}</th>
+            <th>{t('proc_service')}</th>
+            <th class="num">{t('proc_daysShort')}</th>
+            <th class="num">{t('proc_fee')}</th>
+            <th>{t('status')}</th>
+          </>
         }
-      </Loading>
-      {adding ? (
+        row={(x) => (
+          <tr key={x.id} data-testid="procedure-row" class={x.active ? '' : 'is-muted'}>
+            <td class="strong">{localized(x.name, x.nameEn)}</td>
+            <td>{x.departmentName ?? t('none')}</td>
+            <td>{x.serviceId ? (serviceName.get(x.serviceId) ?? `#${x.serviceId}`) : t('none')}</td>
+            <td class="num nowrap">{x.processingDays === 0 ? t('proc_sameDay') : t('proc_daysValue', { n: x.processingDays })}</td>
+            <td class="num nowrap">{x.fee === 0 ? t('proc_free') : money(x.fee)}</td>
+            <td>
+              <span class={`hh-badge ${x.active ? 'hh-badge--green' : 'hh-badge--gray'}`}>{x.active ? t('proc_active') : t('proc_inactive')}</span>
+            </td>
+          </tr>
+        )}
+      />
+      {adder.editing ? (
         <ProcedureDialog
           departments={departments.data ?? []}
           services={services.data ?? []}
-          onClose={() => setAdding(false)}
-          onSaved={(x) => {
-            setAdding(false);
-            setFlash(t('proc_saved', { name: x.name }));
-            procedures.reload();
-          }}
+          onClose={adder.close}
+          onSaved={(x) => adder.done(t('proc_saved', { name: x.name }), procedures.reload)}
         />
       ) : null}
     </section>

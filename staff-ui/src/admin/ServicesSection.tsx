@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { CreateServiceBody, Department, Service, UpdateServiceBody } from '../../../protocol/index.js';
-import { Button, localized, useLoad } from '../../../ui-kit/index.js';
+import { localized, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { Dialog, Field, Flash, Loading, SectionHead, changed, intOf, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { ActionCell, AddButton, AdminTable, Dialog, Field, Flash, SectionHead, changed, intOf, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 /** The printed number of the `seq`-th ticket, as the hub formats it (A001, or 1001 for a range). */
 function numberOf(prefix: string, start: number, end: number, seq = 1): string {
@@ -125,76 +125,53 @@ export function ServicesSection({ canEdit }: SectionProps) {
   const reloadKey = useReloadKey();
   const services = useLoad(() => api.get<Service[]>('/services'), [reloadKey]);
   const departments = useLoad(() => api.get<Department[]>('/departments'), [reloadKey]);
-  const [editing, setEditing] = useState<Service | 'new' | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
+  const editor = useEditor<Service>(flash);
   const deptName = new Map((departments.data ?? []).map((d) => [d.id, localized(d.name, d.nameEn)]));
 
   return (
     <section class="admin-section" data-testid="section-services">
       <SectionHead title={t('svc_title')} hint={t('svc_hint')}>
-        {canEdit ? (
-          <Button onClick={() => setEditing('new')} data-testid="add-service">
-            + {t('svc_add')}
-          </Button>
-        ) : null}
+        {canEdit ? <AddButton label={t('svc_add')} testId="add-service" onClick={() => editor.open('new')} /> : null}
       </SectionHead>
-      <Flash text={flash} onClose={() => setFlash(null)} />
-      <Loading load={services}>
-        {(rows) =>
-          rows.length ? (
-            <table class="admin-table hh-card">
-              <thead>
-                <tr>
-                  <th>{t('svc_numbers')}</th>
-                  <th>{t('name')}</th>
-                  <th>{t('svc_department')}</th>
-                  <th class="num">{t('svc_minutesShort')}</th>
-                  <th class="num">{t('svc_waiting')}</th>
-                  <th>{t('status')}</th>
-                  {canEdit ? <th class="actions">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((s) => (
-                  <tr key={s.id} data-testid="service-row" class={s.active ? '' : 'is-muted'}>
-                    <td class="hh-num strong nowrap">
-                      {numberOf(s.prefix, s.numberStart, s.numberEnd)}–{numberOf(s.prefix, s.numberStart, s.numberEnd, s.numberEnd - s.numberStart + 1)}
-                    </td>
-                    <td>
-                      <div class="strong">{localized(s.name, s.nameEn)}</div>
-                    </td>
-                    <td>{s.departmentId ? (deptName.get(s.departmentId) ?? `#${s.departmentId}`) : t('none')}</td>
-                    <td class="num">{s.defaultServiceMinutes}</td>
-                    <td class="num">{s.waiting ?? 0}</td>
-                    <td>
-                      <span class={`hh-badge ${s.active ? 'hh-badge--green' : 'hh-badge--gray'}`}>{s.active ? t('svc_activeShort') : t('svc_inactiveShort')}</span>
-                    </td>
-                    {canEdit ? (
-                      <td class="actions">
-                        <Button size="sm" variant="secondary" onClick={() => setEditing(s)}>
-                          {t('edit')}
-                        </Button>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p class="admin-empty">{t('empty')}</p>
-          )
+      <Flash flash={flash} />
+      <AdminTable
+        load={services}
+        actions={canEdit}
+        head={
+          <>
+            <th>{t('svc_numbers')}</th>
+            <th>{t('name')}</th>
+            <th>{t('svc_department')}</th>
+            <th class="num">{t('svc_minutesShort')}</th>
+            <th class="num">{t('svc_waiting')}</th>
+            <th>{t('status')}</th>
+          </>
         }
-      </Loading>
-      {editing ? (
+        row={(s) => (
+          <tr key={s.id} data-testid="service-row" class={s.active ? '' : 'is-muted'}>
+            <td class="hh-num strong nowrap">
+              {numberOf(s.prefix, s.numberStart, s.numberEnd)}–{numberOf(s.prefix, s.numberStart, s.numberEnd, s.numberEnd - s.numberStart + 1)}
+            </td>
+            <td>
+              <div class="strong">{localized(s.name, s.nameEn)}</div>
+            </td>
+            <td>{s.departmentId ? (deptName.get(s.departmentId) ?? `#${s.departmentId}`) : t('none')}</td>
+            <td class="num">{s.defaultServiceMinutes}</td>
+            <td class="num">{s.waiting ?? 0}</td>
+            <td>
+              <span class={`hh-badge ${s.active ? 'hh-badge--green' : 'hh-badge--gray'}`}>{s.active ? t('svc_activeShort') : t('svc_inactiveShort')}</span>
+            </td>
+            <ActionCell canEdit={canEdit} onClick={() => editor.open(s)} />
+          </tr>
+        )}
+      />
+      {editor.editing ? (
         <ServiceDialog
-          initial={editing === 'new' ? null : editing}
+          initial={editor.record}
           departments={departments.data ?? []}
-          onClose={() => setEditing(null)}
-          onSaved={(s) => {
-            setEditing(null);
-            setFlash(t('svc_saved', { name: s.name }));
-            services.reload();
-          }}
+          onClose={editor.close}
+          onSaved={(s) => editor.done(t('svc_saved', { name: s.name }), services.reload)}
         />
       ) : null}
     </section>

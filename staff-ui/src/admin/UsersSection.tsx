@@ -3,7 +3,7 @@ import type { Counter, CreateUserBody, Role, UpdateUserBody, User } from '../../
 import { Button, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { Dialog, Field, Flash, Loading, SectionHead, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { ActionCell, AddButton, AdminTable, Dialog, Field, Flash, SectionHead, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 const ROLES: readonly Role[] = ['staff', 'manager', 'admin'];
 const USERNAME = /^[a-zA-Z0-9._-]{2,64}$/;
@@ -95,86 +95,59 @@ export function UsersSection({ canEdit, me }: SectionProps) {
   const reloadKey = useReloadKey();
   const users = useLoad(() => api.get<User[]>('/users'), [reloadKey]);
   const counters = useLoad(() => api.get<Counter[]>('/counters'), [reloadKey]);
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
+  const editor = useEditor<User>(flash);
   const openCounterOf = (userId: number) => counters.data?.find((c) => c.staff?.id === userId && c.status !== 'closed')?.number ?? null;
 
   return (
     <section class="admin-section" data-testid="section-users">
       <SectionHead title={t('usr_title')} hint={t('usr_hint')}>
-        {canEdit ? (
-          <Button onClick={() => setEditing('new')} data-testid="add-user">
-            + {t('usr_add')}
-          </Button>
-        ) : null}
+        {canEdit ? <AddButton label={t('usr_add')} testId="add-user" onClick={() => editor.open('new')} /> : null}
       </SectionHead>
-      <Flash text={flash} onClose={() => setFlash(null)} />
-      <Loading load={users}>
-        {(rows) =>
-          rows.length ? (
-            <table class="admin-table hh-card">
-              <thead>
-                <tr>
-                  <th>{t('usr_username')}</th>
-                  <th>{t('usr_name')}</th>
-                  <th>{t('usr_title_field')}</th>
-                  <th>{t('usr_role')}</th>
-                  <th>{t('status')}</th>
-                  <th>{t('usr_counter')}</th>
-                  {canEdit ? <th class="actions">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((u) => {
-                  const counter = openCounterOf(u.id);
-                  return (
-                    <tr key={u.id} data-testid="user-row" data-username={u.username} class={u.active ? '' : 'is-muted'}>
-                      <td class="mono">{u.username}</td>
-                      <td class="strong">
-                        {u.name}
-                        {u.id === me ? <span class="admin-you"> ({t('usr_you')})</span> : null}
-                      </td>
-                      <td>{u.title ?? t('none')}</td>
-                      <td>
-                        <span class={`hh-badge ${u.role === 'admin' ? 'hh-badge--red' : u.role === 'manager' ? 'hh-badge--amber' : ''}`}>{t(`role_${u.role}`)}</span>
-                      </td>
-                      <td>
-                        <span class={`hh-badge ${u.active ? 'hh-badge--green' : 'hh-badge--gray'}`}>{u.active ? t('usr_active') : t('usr_disabled')}</span>
-                      </td>
-                      <td>{counter !== null ? t('usr_counterOpen', { n: counter }) : t('none')}</td>
-                      {canEdit ? (
-                        <td class="actions">
-                          <Button size="sm" variant="secondary" onClick={() => setEditing(u)}>
-                            {t('edit')}
-                          </Button>
-                        </td>
-                      ) : null}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          ) : (
-            <p class="admin-empty">{t('empty')}</p>
-          )
+      <Flash flash={flash} />
+      <AdminTable
+        load={users}
+        actions={canEdit}
+        head={
+          <>
+            <th>{t('usr_username')}</th>
+            <th>{t('usr_name')}</th>
+            <th>{t('usr_title_field')}</th>
+            <th>{t('usr_role')}</th>
+            <th>{t('status')}</th>
+            <th>{t('usr_counter')}</th>
+          </>
         }
-      </Loading>
-      {editing ? (
+        row={(u) => {
+          const counter = openCounterOf(u.id);
+          return (
+            <tr key={u.id} data-testid="user-row" data-username={u.username} class={u.active ? '' : 'is-muted'}>
+              <td class="mono">{u.username}</td>
+              <td class="strong">
+                {u.name}
+                {u.id === me ? <span class="admin-you"> ({t('usr_you')})</span> : null}
+              </td>
+              <td>{u.title ?? t('none')}</td>
+              <td>
+                <span class={`hh-badge ${u.role === 'admin' ? 'hh-badge--red' : u.role === 'manager' ? 'hh-badge--amber' : ''}`}>{t(`role_${u.role}`)}</span>
+              </td>
+              <td>
+                <span class={`hh-badge ${u.active ? 'hh-badge--green' : 'hh-badge--gray'}`}>{u.active ? t('usr_active') : t('usr_disabled')}</span>
+              </td>
+              <td>{counter !== null ? t('usr_counterOpen', { n: counter }) : t('none')}</td>
+              <ActionCell canEdit={canEdit} onClick={() => editor.open(u)} />
+            </tr>
+          );
+        }}
+      />
+      {editor.editing ? (
         <UserDialog
-          initial={editing === 'new' ? null : editing}
+          initial={editor.record}
           me={me}
-          openCounter={editing === 'new' ? null : openCounterOf(editing.id)}
-          onClose={() => setEditing(null)}
-          onSaved={(u, created) => {
-            setEditing(null);
-            setFlash(created ? t('usr_created', { username: u.username }) : t('usr_saved', { username: u.username }));
-            users.reload();
-          }}
-          onRevoked={(n) => {
-            const name = editing === 'new' ? '' : editing.name;
-            setEditing(null);
-            setFlash(t('usr_revoked', { n, name }));
-          }}
+          openCounter={editor.record ? openCounterOf(editor.record.id) : null}
+          onClose={editor.close}
+          onSaved={(u, created) => editor.done(created ? t('usr_created', { username: u.username }) : t('usr_saved', { username: u.username }), users.reload)}
+          onRevoked={(n) => editor.done(t('usr_revoked', { n, name: editor.record?.name ?? '' }))}
         />
       ) : null}
     </section>

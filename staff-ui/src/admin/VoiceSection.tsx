@@ -3,7 +3,7 @@ import type { EffectiveVoiceSettings, UpdateVoiceSettingsBody, VoiceName, VoiceP
 import { ApiError, Button, common, useLoad } from '../../../ui-kit/index.js';
 import { api, session } from '../session.js';
 import { t } from './messages.js';
-import { ErrorLine, Field, Flash, Loading, SectionHead, changed, intOf, useAction, useReloadKey, type SectionProps } from './parts.js';
+import { ErrorLine, Field, Flash, Loading, SectionHead, SettingsForm, changed, intOf, useAction, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 const VOICES: readonly VoiceName[] = ['vi', 'vi-vn-x-central', 'vi-vn-x-south'];
 
@@ -34,7 +34,7 @@ export function VoiceSection({ canEdit }: SectionProps) {
   const [rate, setRate] = useState('150');
   const [sample, setSample] = useState({ number: 'A023', counter: '5' });
   const [audio, setAudio] = useState<{ url: string; text: string } | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const flash = useFlash();
   const save = useAction();
   const listen = useAction();
   const player = useRef<HTMLAudioElement>(null);
@@ -65,7 +65,7 @@ export function VoiceSection({ canEdit }: SectionProps) {
     if (!Object.keys(diff).length) return save.setError(t('nothingChanged'));
     const r = await save.run(() => api.request<EffectiveVoiceSettings>('PUT', '/voice/settings', diff));
     if (r) {
-      setFlash(t('voice_saved'));
+      flash.show(t('voice_saved'));
       load.reload();
     }
   }
@@ -84,19 +84,11 @@ export function VoiceSection({ canEdit }: SectionProps) {
   return (
     <section class="admin-section" data-testid="section-voice">
       <SectionHead title={t('voice_title')} hint={t('voice_hint')} />
-      <Flash text={flash} onClose={() => setFlash(null)} />
+      <Flash flash={flash} />
       <Loading load={load}>
         {(saved) =>
           form ? (
-            <form
-              class="admin-form hh-card"
-              noValidate
-              onSubmit={(e) => {
-                e.preventDefault();
-                void submit(saved, form);
-              }}
-            >
-              <ErrorLine error={save.error} />
+            <SettingsForm action={save} canEdit={canEdit} saveTestId="voice-save" onSubmit={() => void submit(saved, form)}>
               <label class="staff-check admin-check">
                 <input type="checkbox" name="voiceEnabled" checked={form.voiceEnabled} disabled={!canEdit} onChange={(e) => set('voiceEnabled', e.currentTarget.checked)} />
                 {t('voice_enabled')}
@@ -166,14 +158,7 @@ export function VoiceSection({ canEdit }: SectionProps) {
                   </div>
                 ) : null}
               </fieldset>
-              {canEdit ? (
-                <div class="admin-form__actions">
-                  <Button type="submit" size="lg" disabled={save.busy} data-testid="voice-save">
-                    {save.busy ? t('saving') : t('save')}
-                  </Button>
-                </div>
-              ) : null}
-            </form>
+            </SettingsForm>
           ) : null
         }
       </Loading>

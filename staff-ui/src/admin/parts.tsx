@@ -1,7 +1,8 @@
 /** Building blocks every admin section shares: dialogs, fields, save state, error texts. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, Button, errorMessage, useSocketStore, type Loaded } from '../../../ui-kit/index.js';
+import { ApiError, Button, errorMessage, useSocketStore, type ButtonVariant, type Loaded } from '../../../ui-kit/index.js';
+import { useEscape } from '../TransferDialog.js';
 import { t } from './messages.js';
 
 export interface SectionProps {
@@ -45,6 +46,38 @@ export function useAction() {
   return { busy, error, setError, run };
 }
 
+export type Action = ReturnType<typeof useAction>;
+
+/** A section's success line: its text, and `show` to set it (null clears it). */
+export interface FlashState {
+  text: string | null;
+  show: (text: string | null) => void;
+}
+
+export function useFlash(): FlashState {
+  const [text, show] = useState<string | null>(null);
+  return { text, show };
+}
+
+/**
+ * The record a section's dialog is open on: `'new'` while creating one, null while closed (`record` is the
+ * record itself, null for a new one). `done` closes the dialog, flashes what was done and reloads the list.
+ */
+export function useEditor<T = never>(flash: FlashState) {
+  const [editing, setEditing] = useState<T | 'new' | null>(null);
+  return {
+    editing,
+    record: editing === 'new' ? null : editing,
+    open: (what: T | 'new') => setEditing(what),
+    close: () => setEditing(null),
+    done(text: string, reload?: () => void) {
+      setEditing(null);
+      flash.show(text);
+      reload?.();
+    },
+  };
+}
+
 /** The title row of a section, with its main action. */
 export function SectionHead({ title, hint, children }: { title: string; hint: string; children?: ComponentChildren }) {
   return (
@@ -58,8 +91,19 @@ export function SectionHead({ title, hint, children }: { title: string; hint: st
   );
 }
 
-/** A success line at the top of a section (announced to screen readers). */
-export function Flash({ text, onClose }: { text: string | null; onClose: () => void }) {
+/** The "+ Add …" button at the head of a section. */
+export function AddButton({ label, testId, onClick }: { label: string; testId: string; onClick: () => void }) {
+  return (
+    <Button onClick={onClick} data-testid={testId}>
+      + {label}
+    </Button>
+  );
+}
+
+/** A success line at the top of a section (announced to screen readers); the staff console's flash look. */
+export function Flash({ flash }: { flash: FlashState }) {
+  const { text } = flash;
+  const onClose = () => flash.show(null);
   useEffect(() => {
     if (!text) return undefined;
     const timer = setTimeout(onClose, 8000);
@@ -67,9 +111,9 @@ export function Flash({ text, onClose }: { text: string | null; onClose: () => v
   }, [text]);
   if (!text) return null;
   return (
-    <p class="hh-alert hh-alert--info admin-flash" role="status" data-testid="admin-flash">
+    <p class="hh-alert hh-alert--info staff-flash admin-flash" role="status" data-testid="admin-flash">
       <span>{text}</span>
-      <button type="button" class="admin-flash__close" aria-label={t('close')} onClick={onClose}>
+      <button type="button" class="staff-flash__close" aria-label={t('close')} onClick={onClose}>
         ×
       </button>
     </p>
@@ -89,6 +133,70 @@ export function Loading<T>({ load, children }: { load: Loaded<T>; children: (dat
   if (load.data !== null) return <>{children(load.data)}</>;
   if (load.error) return <ErrorLine error={adminError(load.error)} />;
   return <p class="hh-loading">{t('loading')}</p>;
+}
+
+/**
+ * A section's list: the loading line or error, then a table of the rows (`head` their header cells, plus an
+ * Actions column when `actions`), or the empty text.
+ */
+export function AdminTable<T>(p: { load: Loaded<T[]>; head: ComponentChildren; actions?: boolean; empty?: string; row: (item: T) => ComponentChildren }) {
+  return (
+    <Loading load={p.load}>
+      {(rows) =>
+        rows.length ? (
+          <table class="admin-table hh-card">
+            <thead>
+              <tr>
+                {p.head}
+                {p.actions ? <th class="actions">{t('actions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody>{rows.map((item) => p.row(item))}</tbody>
+          </table>
+        ) : (
+          <p class="admin-empty">{p.empty ?? t('empty')}</p>
+        )
+      }
+    </Loading>
+  );
+}
+
+/** A row's Actions cell, there only for those who may change things; empty without `onClick`. */
+export function ActionCell({ canEdit, label, variant = 'secondary', onClick }: { canEdit: boolean; label?: string; variant?: ButtonVariant; onClick: (() => void) | null }) {
+  if (!canEdit) return null;
+  return (
+    <td class="actions">
+      {onClick ? (
+        <Button size="sm" variant={variant} onClick={onClick}>
+          {label ?? t('edit')}
+        </Button>
+      ) : null}
+    </td>
+  );
+}
+
+/** A section that is one settings form: its error, the fields, and Save for those who may change things. */
+export function SettingsForm(p: { action: Action; canEdit: boolean; saveTestId: string; onSubmit: () => void; children: ComponentChildren }) {
+  return (
+    <form
+      class="admin-form hh-card"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        p.onSubmit();
+      }}
+    >
+      <ErrorLine error={p.action.error} />
+      {p.children}
+      {p.canEdit ? (
+        <div class="admin-form__actions">
+          <Button type="submit" size="lg" disabled={p.action.busy} data-testid={p.saveTestId}>
+            {p.action.busy ? t('saving') : t('save')}
+          </Button>
+        </div>
+      ) : null}
+    </form>
+  );
 }
 
 /** A labelled form field; `hint` under it. */
@@ -117,13 +225,7 @@ export function Dialog(p: {
   footer?: ComponentChildren;
   children?: ComponentChildren;
 }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') p.onCancel();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [p.onCancel]);
+  useEscape(p.onCancel);
   return (
     <div class="staff-modal admin-modal" role="dialog" aria-modal="true" aria-label={p.title} data-testid={p.testId ?? 'admin-dialog'}>
       <form
@@ -153,6 +255,15 @@ export function Dialog(p: {
         </div>
       </form>
     </div>
+  );
+}
+
+/** Asks before something that cannot be undone: the question, then Cancel or the action itself (in red). */
+export function ConfirmDialog(p: { title: string; action: Action; onCancel: () => void; onConfirm: () => void; testId: string; children: ComponentChildren }) {
+  return (
+    <Dialog title={p.title} error={p.action.error} busy={p.action.busy} onCancel={p.onCancel} onSubmit={p.onConfirm} submitLabel={p.title} submitVariant="danger" testId={p.testId}>
+      <p>{p.children}</p>
+    </Dialog>
   );
 }
 
