@@ -312,10 +312,13 @@ export class QueueService {
     return { ticket, counter, recall, at, audioUrl: audioUrlFor(counter.hall_settings, ticket.id, ticket.call_count) };
   }
 
+  /** The call goes out first: each broadcast waits for the one before it in PostgreSQL's NOTIFY queue, and displays wait for this one. */
   private async afterCall(hallId: number, counterId: number, call: CommittedCall | null, finished: repo.TicketRow | null): Promise<Ticket | null> {
-    if (finished) this.ticketChanged(hallId, finished);
     if (!call) {
-      if (finished) await this.counterChanged(hallId, counterId);
+      if (finished) {
+        this.ticketChanged(hallId, finished);
+        await this.counterChanged(hallId, counterId);
+      }
       return null;
     }
     const event: CallEvent = {
@@ -331,6 +334,7 @@ export class QueueService {
       ...(call.audioUrl ? { audioUrl: call.audioUrl } : {}),
     };
     this.bus.emit('ticket.called', { hallId, call: event });
+    if (finished) this.ticketChanged(hallId, finished);
     this.ticketChanged(hallId, call.ticket);
     if (!call.recall) this.queueChanged(hallId);
     await this.counterChanged(hallId, counterId);
