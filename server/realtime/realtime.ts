@@ -1,4 +1,3 @@
-import { createAdapter } from '@socket.io/postgres-adapter';
 import { Server, type Socket } from 'socket.io';
 import type { Server as HttpServer } from 'node:http';
 import {
@@ -16,6 +15,7 @@ import { findHall, listCounters } from '../admin/setup.repo.js';
 import { actorOf, ackStatus } from '../audit/audit.js';
 import { createPool } from '../db/pool.js';
 import { hashToken } from '../auth/tokens.js';
+import { localFirstAdapter } from './adapter.js';
 
 interface SocketData {
   principal: Principal;
@@ -91,7 +91,7 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    adapter: createAdapter(adapterPool, { errorHandler: (err) => hub.log.warn({ err }, 'socket.io adapter error'), heartbeatInterval: 5000, heartbeatTimeout: 12000 }),
+    adapter: localFirstAdapter(adapterPool, { errorHandler: (err) => hub.log.warn({ err }, 'socket.io adapter error'), heartbeatInterval: 5000, heartbeatTimeout: 12000 }),
   });
 
   io.use((socket, next) => {
