@@ -159,5 +159,6 @@ describe('queue flow in Chromium: kiosk → counter console → hall display', (
     } finally {
       await restarted.close();
     }
-  });
+    // A hub restart inside a loaded test run (two test workers, Chromium, PostgreSQL) can take a while.
+  }, 150_000);
 });
