@@ -23,13 +23,14 @@ import { DEFAULT_IDLE_ALERT_MINUTES } from '../board/alerts.js';
 import { DEFAULT_OFFLINE_GRACE_HOURS, DEFAULT_RATING_WINDOW_MINUTES } from '../ratings/ratings.service.js';
 import { DEFAULT_MIN_RATINGS } from '../rankings/ranking.js';
 import { DEFAULT_CLOSING_TIME } from '../dossiers/workdays.js';
+import { DEFAULT_MAX_REQUEUE, DEFAULT_PRIORITY_AGEING_MINUTES, DEFAULT_PRIORITY_INTERLEAVE } from '../queue/numbering.js';
 import * as repo from './setup.repo.js';
 
 /** Each hall setting's default: the value its reader uses when the hall has none (or an invalid one). */
 export const HALL_SETTING_DEFAULTS: HallSettings = {
-  priorityInterleave: 2,
-  priorityAgeingMinutes: 30,
-  maxRequeue: 1,
+  priorityInterleave: DEFAULT_PRIORITY_INTERLEAVE,
+  priorityAgeingMinutes: DEFAULT_PRIORITY_AGEING_MINUTES,
+  maxRequeue: DEFAULT_MAX_REQUEUE,
   agencyId: null,
   closingTime: DEFAULT_CLOSING_TIME,
   idleAlertMinutes: DEFAULT_IDLE_ALERT_MINUTES,

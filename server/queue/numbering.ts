@@ -35,3 +35,8 @@ export function choosePriority(
   if (waitedMinutes >= policy.ageingMinutes && normal.queued_at < priority.queued_at) return 'normal';
   return 'priority';
 }
+
+/** A hall's queue settings when it sets none: priority tickets at most 2 in a row, a normal ticket goes first after 30 minutes, one requeue after a no-show. */
+export const DEFAULT_PRIORITY_INTERLEAVE = 2;
+export const DEFAULT_PRIORITY_AGEING_MINUTES = 30;
+export const DEFAULT_MAX_REQUEUE = 1;

@@ -6,7 +6,7 @@ import type { CallEvent, Counter, CounterQueue, IssuedTicket, Ticket, TicketUpda
 import * as setup from '../admin/setup.repo.js';
 import * as repo from './queue.repo.js';
 import { audioUrlFor } from '../hardware/voice/audio-url.js';
-import { capacityOf, choosePriority, formatTicketNumber, type PriorityPolicy } from './numbering.js';
+import { DEFAULT_MAX_REQUEUE, DEFAULT_PRIORITY_AGEING_MINUTES, DEFAULT_PRIORITY_INTERLEAVE, capacityOf, choosePriority, formatTicketNumber, type PriorityPolicy } from './numbering.js';
 
 type Actor = { hallId: number; userId: number };
 
@@ -190,7 +190,7 @@ export class QueueService {
       const counter = await this.myCounter(tx, actor, counterId);
       const current = await this.currentOf(tx, counter);
       if (current.status === 'serving') throw conflict(`Số ${current.number} đang được phục vụ, không thể báo vắng`, 'already_serving');
-      const maxRequeue = counter.hall_settings.maxRequeue ?? 1;
+      const maxRequeue = counter.hall_settings.maxRequeue ?? DEFAULT_MAX_REQUEUE;
       if (requeue && current.requeue_count >= maxRequeue) {
         throw conflict(`Số ${current.number} đã được xếp lại ${current.requeue_count} lần (tối đa ${maxRequeue})`, 'requeue_limit');
       }
@@ -387,5 +387,5 @@ export class QueueService {
 }
 
 export function policyOf(settings: setup.HallSettingsRow): PriorityPolicy {
-  return { interleave: settings.priorityInterleave ?? 2, ageingMinutes: settings.priorityAgeingMinutes ?? 30 };
+  return { interleave: settings.priorityInterleave ?? DEFAULT_PRIORITY_INTERLEAVE, ageingMinutes: settings.priorityAgeingMinutes ?? DEFAULT_PRIORITY_AGEING_MINUTES };
 }
