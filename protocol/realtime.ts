@@ -105,6 +105,8 @@ export interface ServerToClientEvents {
   'counter:update': (counter: Counter) => void;
   /** A ticket changed state. */
   'ticket:update': (update: TicketUpdate) => void;
+  /** An admin changed the hall's set-up (hall, departments, services, counters): every screen of the hall re-reads it. */
+  'setup:update': (update: { at: string }) => void;
   /** A dossier was received or changed status (staff consoles: the dossier panel refreshes its list). */
   'dossier:update': (update: DossierUpdate) => void;
   /** A ticket was just served at this counter: the counter's rating tablet asks the citizen to rate it (counter room only). */

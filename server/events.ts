@@ -20,6 +20,8 @@ export interface HubEvents {
   /** `statusChanged`: the counter opened, paused or closed, or an admin changed it; false when only its current ticket changed. */
   'counter.changed': { hallId: number; counter: Counter; statusChanged: boolean };
   'queue.changed': { hallId: number; update: QueueUpdate };
+  /** An admin changed the hall, a department, a service or a counter (committed). */
+  'setup.changed': { hallId: number };
   /** Access ended (committed): a logout, a staff account's sessions revoked or its role changed, a device token revoked. Open sockets of it are cut. */
   'access.revoked': { hallId: number } & ({ userId: number } | { deviceId: number } | { sessionTokenHash: string });
   /** A citizen rated a served ticket on the counter's tablet (committed). */

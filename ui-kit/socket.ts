@@ -54,6 +54,8 @@ export interface SocketStore {
   readonly offline: ReadonlySignal<boolean>;
   /** Successful connections so far; changes on every (re)connect. */
   readonly connections: ReadonlySignal<number>;
+  /** 1 at first; grows on every reconnect and whenever the hall's set-up changed (`setup:update`): screens re-fetch their HTTP data on it. */
+  readonly reloads: ReadonlySignal<number>;
   /** The last connection error message from the hub or the transport. */
   readonly lastError: ReadonlySignal<string | null>;
   /** Subscribes to a hub event; with `replay`, the handler first gets the last payload already received. */
@@ -73,6 +75,7 @@ const SNAPSHOT_EVENTS: ReadonlySet<string> = new Set<HubEventName>(['display:sna
 export function createSocketStore(opts: SocketStoreOptions): SocketStore {
   const status = signal<SocketStatus>('connecting');
   const connections = signal(0);
+  const reloads = signal(1);
   const lastError = signal<string | null>(null);
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   const latestPayload = new Map<string, unknown>();
@@ -112,6 +115,7 @@ export function createSocketStore(opts: SocketStoreOptions): SocketStore {
     lastError.value = null;
     status.value = 'online';
     connections.value += 1;
+    if (connections.value > 1) reloads.value += 1;
     snapshotSeen = false;
     if (snapshotTimer) clearTimeout(snapshotTimer);
     if (connections.value > 1) {
@@ -144,6 +148,11 @@ export function createSocketStore(opts: SocketStoreOptions): SocketStore {
   });
 
   socket.onAny((event: string, payload: unknown) => {
+    if (event === 'setup:update') {
+      reloads.value += 1;
+      // displays rebuild from their snapshot (hall name, counters)
+      socket.emit('snapshot:get');
+    }
     latestPayload.set(event, payload);
     if (SNAPSHOT_EVENTS.has(event)) snapshotSeen = true;
     const set = handlers.get(event);
@@ -170,6 +179,7 @@ export function createSocketStore(opts: SocketStoreOptions): SocketStore {
     online: computed(() => status.value === 'online'),
     offline: computed(() => status.value === 'offline' || status.value === 'unauthorized'),
     connections,
+    reloads,
     lastError,
     on(event, handler, o) {
       let set = handlers.get(event);

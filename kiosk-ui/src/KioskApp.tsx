@@ -31,8 +31,8 @@ const HOME_IDLE_MS = 20_000;
 /** The ticket kiosk: choose a service (optionally priority), get a number with its QR code. */
 export function KioskApp({ api }: { api: ApiClient }) {
   const store = useSocketStore();
-  // Every reconnect re-reads the hall set-up (services may have been opened or closed meanwhile).
-  const reloadKey = Math.max(1, store.connections.value);
+  // Every reconnect and every set-up change re-reads the hall set-up (services opened, closed or renamed).
+  const reloadKey = store.reloads.value;
   const hall = useLoad(() => api.get<Hall>('/hall'), [reloadKey]);
   const services = useLoad(async () => {
     const list = await api.get<Service[]>('/services');

@@ -100,10 +100,17 @@ export class SetupService {
     const remove = body.reset ?? [];
     const both = remove.filter((k) => k in set);
     if (both.length) throw badRequest(`Không thể vừa đặt vừa khôi phục mặc định cho: ${both.join(', ')}`);
-    return transaction(this.db, async (tx) => {
+    const hall = await transaction(this.db, async (tx) => {
       if (!(await repo.updateHall(tx, hallId, { name: body.name?.trim() ?? null, set, remove }))) throw notFound(`Không có trung tâm số ${hallId}`);
       return this.hallWithSettings(hallId, tx);
     });
+    return this.changed(hallId, hall);
+  }
+
+  /** After a committed change: every screen of the hall re-reads the set-up. */
+  private changed<T>(hallId: number, result: T): T {
+    this.bus.emit('setup.changed', { hallId });
+    return result;
   }
 
   async departments(hallId: number): Promise<Department[]> {
@@ -112,7 +119,7 @@ export class SetupService {
 
   async createDepartment(hallId: number, body: CreateDepartmentBody): Promise<Department> {
     const id = await repo.insertDepartment(this.db, hallId, body.name, body.nameEn ?? null);
-    return { id, name: body.name, nameEn: body.nameEn ?? null };
+    return this.changed(hallId, { id, name: body.name, nameEn: body.nameEn ?? null });
   }
 
   async updateDepartment(hallId: number, id: number, body: UpdateDepartmentBody): Promise<Department> {
@@ -121,7 +128,7 @@ export class SetupService {
       ...(body.nameEn !== undefined ? { nameEn: body.nameEn?.trim() || null } : {}),
     });
     if (!row) throw notFound(`Không có phòng ban số ${id}`);
-    return { id: row.id, name: row.name, nameEn: row.name_en };
+    return this.changed(hallId, { id: row.id, name: row.name, nameEn: row.name_en });
   }
 
   async services(hallId: number): Promise<Service[]> {
@@ -147,11 +154,11 @@ export class SetupService {
       defaultServiceSeconds: (body.defaultServiceMinutes ?? 5) * 60,
       active: body.active ?? true,
     });
-    return serviceView(row);
+    return this.changed(hallId, serviceView(row));
   }
 
   async updateService(hallId: number, id: number, body: UpdateServiceBody): Promise<Service> {
-    return transaction(this.db, async (tx) => {
+    const service = await transaction(this.db, async (tx) => {
       const current = await repo.findService(tx, hallId, id);
       if (!current) throw notFound(`Không có dịch vụ số ${id}`);
       const prefix = body.prefix ?? current.prefix;
@@ -177,6 +184,7 @@ export class SetupService {
       if (!row) throw notFound(`Không có dịch vụ số ${id}`);
       return serviceView(row);
     });
+    return this.changed(hallId, service);
   }
 
   /** Two services printing the same number would send two citizens to one call: 409. */
@@ -193,13 +201,14 @@ export class SetupService {
 
   /** Creates a counter serving the given services; returns its id. */
   async createCounter(hallId: number, body: CreateCounterBody): Promise<number> {
-    return transaction(this.db, async (tx) => {
+    const id = await transaction(this.db, async (tx) => {
       if ((await repo.countExistingServices(tx, hallId, body.serviceIds)) !== body.serviceIds.length) {
         throw notFound('Một hoặc nhiều dịch vụ không tồn tại');
       }
       if (await repo.counterNumberTaken(tx, hallId, body.number)) throw conflict(`Quầy số ${body.number} đã có: hãy chọn số khác`, 'counter_number_taken');
       return repo.insertCounter(tx, hallId, body.number, body.name, body.serviceIds);
     });
+    return this.changed(hallId, id);
   }
 
   /** Renames, renumbers or re-assigns a counter (also while open); consoles, tablets and displays get the new counter. */
@@ -221,6 +230,6 @@ export class SetupService {
     const counter = await this.counterView(this.db, hallId, id);
     // displays show counter names and numbers too, so they get this change like an open or close
     this.bus.emit('counter.changed', { hallId, counter, statusChanged: true });
-    return counter;
+    return this.changed(hallId, counter);
   }
 }

@@ -186,6 +186,9 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
     const room = 'userId' in e ? rooms.user(e.userId) : 'deviceId' in e ? rooms.device(e.deviceId) : rooms.session(e.sessionTokenHash);
     io.in(room).disconnectSockets(true);
   });
+  hub.bus.on('setup.changed', ({ hallId }) => {
+    io.to(rooms.hall(hallId)).emit('setup:update', { at: new Date().toISOString() });
+  });
   hub.bus.on('dossier.changed', ({ hallId, code, status, counterId, at }) => {
     io.to(rooms.staff(hallId)).emit('dossier:update', { code, status, counterId, at });
   });

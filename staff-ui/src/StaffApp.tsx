@@ -20,7 +20,7 @@ export function StaffApp({ session }: { session: StaffSession }) {
 
 function Workspace({ session }: { session: StaffSession }) {
   const store = useSocketStore();
-  const reloadKey = Math.max(1, store.connections.value);
+  const reloadKey = store.reloads.value;
   const hall = useLoad(() => api.get<Hall>('/hall'), [reloadKey]);
   const services = useLoad(() => api.get<Service[]>('/services'), [reloadKey]);
   const countersLoad = useLoad(() => api.get<Counter[]>('/counters'), [reloadKey]);

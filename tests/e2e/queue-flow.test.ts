@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { DemoHall } from '../../server/demo/seed.js';
 import { assertUiBuilt, collectErrors, launchBrowser, openDevice, restartHubOn } from '../helpers/browser.js';
-import { DEMO_STAFF_PASSWORD, api, connectSocket, createTestDatabase, nextEvent, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { DEMO_STAFF_PASSWORD, api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { AuthService } from '../../server/auth/auth.service.js';
+import type { Service } from '../../protocol/index.js';
 
 /** Generous: the machine may be loaded; every wait is for a condition, never a fixed sleep. */
 const WAIT = { timeout: 25_000 };
@@ -27,6 +29,7 @@ describe('queue flow in Chromium: kiosk → counter console → hall display', (
     assertUiBuilt();
     dbh = await createTestDatabase();
     demo = await seedHall(dbh.db);
+    await new AuthService(dbh.db, 12).ensureAdmin(demo.hallId, 'admin-pass-123');
     hub = await startTestHub({ url: dbh.url });
     hubOpen = true;
     browser = await launchBrowser();
@@ -56,6 +59,24 @@ describe('queue flow in Chromium: kiosk → counter console → hall display', (
     expect(kiosk.url()).toBe(`${hub.url}/kiosk/`);
     await expect(kiosk.locator('h2').first().innerText()).resolves.toBe('Mời chọn lĩnh vực cần giải quyết');
     await expect(kiosk.getByRole('switch').innerText()).resolves.toContain('Ưu tiên: người cao tuổi, người khuyết tật, phụ nữ mang thai, người có công');
+  });
+
+  it("follows the admin's set-up changes live: a renamed, closed service on the kiosk and the hall's new name on the display", async () => {
+    const admin = await login(hub, 'admin', 'admin-pass-123');
+    const hotich = (await api<Service[]>(hub, 'GET', '/services', admin)).body.find((s) => s.name === 'Tư pháp – Hộ tịch')!;
+    const tile = kiosk.locator(`[data-service-id="${hotich.id}"]`);
+    expect(await tile.isEnabled()).toBe(true);
+    expect((await api(hub, 'PATCH', `/services/${hotich.id}`, admin, { name: 'Hộ tịch (khai sinh, kết hôn)', active: false })).status).toBe(200);
+    await tile.getByText('Hộ tịch (khai sinh, kết hôn)').waitFor(WAIT);
+    expect(await tile.isDisabled()).toBe(true);
+    expect((await api(hub, 'PATCH', '/hall', admin, { name: 'Trung tâm Phục vụ hành chính công huyện Minh Hòa' })).status).toBe(200);
+    await display.locator('[data-testid="hall-name"]', { hasText: 'Trung tâm Phục vụ hành chính công huyện Minh Hòa' }).waitFor(WAIT);
+
+    expect((await api(hub, 'PATCH', `/services/${hotich.id}`, admin, { name: 'Tư pháp – Hộ tịch', active: true })).status).toBe(200);
+    expect((await api(hub, 'PATCH', '/hall', admin, { name: 'Bộ phận Một cửa UBND huyện Minh Hòa' })).status).toBe(200);
+    await tile.getByText('Tư pháp – Hộ tịch').waitFor(WAIT);
+    await expect.poll(() => tile.isEnabled(), WAIT).toBe(true);
+    await display.locator('[data-testid="hall-name"]', { hasText: 'Bộ phận Một cửa UBND huyện Minh Hòa' }).waitFor(WAIT);
   });
 
   it('switches the kiosk to English and back to Vietnamese', async () => {

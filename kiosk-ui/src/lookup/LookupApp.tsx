@@ -107,7 +107,7 @@ function LookupScreen({ mode, api, store }: { mode: Mode; api: ApiClient; store?
   const [typed, setTyped] = useState('');
   const request = useRef(0);
   const kiosk = mode === 'kiosk';
-  const reloadKey = store ? Math.max(1, store.connections.value) : 0;
+  const reloadKey = store ? store.reloads.value : 0;
   const hall = useLoad<Hall | null>(() => (kiosk ? api.get<Hall>('/hall') : Promise.resolve(null)), [kiosk, reloadKey]);
 
   const lookup = useCallback(

@@ -24,7 +24,7 @@ export function adminError(err: unknown): string {
 
 /** Re-fetch key: changes at every socket reconnect so lists catch up after the hub comes back. */
 export function useReloadKey(): number {
-  return Math.max(1, useSocketStore().connections.value);
+  return useSocketStore().reloads.value;
 }
 
 /** A request in progress and its error, for a form or a row action. */
