@@ -163,7 +163,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
       },
     },
   });
-  await app.register(authPlugin, { auth: hub.auth });
+  await app.register(authPlugin, { auth: hub.auth, cacheMs: opts.config.tokenCacheMs });
   const audit = hub.audit;
   app.addHook('onResponse', audit.onResponse);
   // Access checks run before body validation, so a caller who may not use a route learns nothing from it.
@@ -219,7 +219,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
 
   registerScreens(app);
 
-  const realtime = startRealtime(hub, app.server);
+  const realtime = startRealtime(hub, app.server, () => app.forgetAllTokens());
   const io = realtime.io;
   for (const feature of features) await feature.start?.(hub, io);
   app.addHook('preClose', async () => {

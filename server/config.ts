@@ -17,6 +17,8 @@ export interface Config extends VoiceConfig, SerialConfig, HealthConfig {
   demo: boolean;
   logLevel: string;
   sessionHours: number;
+  /** How long a hub process reuses a token's answer (kiosk bursts stay off the database); revocations clear it in every process. */
+  tokenCacheMs: number;
   /** Printing: connect and status-query timeout of a printer the hub drives, ms (a job's confirmation waits 3×). */
   printerTimeoutMs: number;
   /** A print job not printed within this many seconds fails as expired (agent offline, hub restarted mid-job). */
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.HUB_DEMO !== '0',
     logLevel,
     sessionHours: int('SESSION_HOURS', env.SESSION_HOURS, 12, 1, 24 * 30),
+    tokenCacheMs: int('TOKEN_CACHE_MS', env.TOKEN_CACHE_MS, 3000, 0, 600_000),
     ...voiceConfig(env),
     ...serialConfig(env),
     ...healthConfig(env),

@@ -69,7 +69,7 @@ export function deviceOf(req: FastifyRequest): DevicePrincipal | null {
 
 /** Resolves every request's token once; a short cache keeps kiosk bursts off the database. */
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { auth: AuthService }) => {
+  async (app: FastifyInstance, opts: { auth: AuthService; cacheMs: number }) => {
     const cache = new Map<string, { principal: Principal | null; until: number }>();
     app.decorateRequest('principal', null);
     app.addHook('onRequest', async (req) => {
@@ -83,10 +83,9 @@ export const authPlugin = fp(
       }
       const principal = await opts.auth.authenticate(token);
       if (cache.size > 10_000) cache.clear();
-      cache.set(token, { principal, until: now + 3000 });
+      if (opts.cacheMs > 0) cache.set(token, { principal, until: now + opts.cacheMs });
       req.principal = principal;
     });
-    app.decorate('forgetToken', (token: string) => cache.delete(token));
     app.decorate('forgetAllTokens', () => cache.clear());
   },
   { name: 'auth' },
@@ -94,7 +93,6 @@ export const authPlugin = fp(
 
 declare module 'fastify' {
   interface FastifyInstance {
-    forgetToken(token: string): void;
     /** Drops every cached token (after revoking sessions or devices). */
     forgetAllTokens(): void;
   }

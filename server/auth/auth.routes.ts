@@ -14,7 +14,6 @@ export async function authRoutes(app: App, { hub }: { hub: Hub }) {
   app.post('/auth/logout', { schema: { tags: ['auth'], response: { 204: Type.Null(), ...errorResponses } }, preHandler: guard(access.staff) }, async (req, reply) => {
     const token = tokenOf(req)!;
     await hub.auth.logout(req.principal!.hallId, token);
-    app.forgetToken(token);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
     return reply.code(204).send(null);
   });
@@ -27,9 +26,7 @@ export async function authRoutes(app: App, { hub }: { hub: Hub }) {
   });
 
   app.delete('/users/:id/sessions', { schema: { tags: ['admin'], params: IdParams, response: { 200: Type.Object({ revoked: Type.Integer() }), ...errorResponses } }, preHandler: guard(access.admin) }, async (req) => {
-    const revoked = await hub.auth.revokeSessions(req.principal!.hallId, req.params.id);
-    app.forgetAllTokens();
-    return { revoked };
+    return { revoked: await hub.auth.revokeSessions(req.principal!.hallId, req.params.id) };
   });
 
   app.get('/users', { schema: { tags: ['admin'], response: { 200: Type.Array(User), ...errorResponses } }, preHandler: guard(access.managers) }, async (req) =>
@@ -43,8 +40,6 @@ export async function authRoutes(app: App, { hub }: { hub: Hub }) {
 
   app.patch('/users/:id', { schema: { tags: ['admin'], params: IdParams, body: UpdateUserBody, response: { 200: User, ...errorResponses } }, preHandler: guard(access.admin) }, async (req) => {
     const me = userOf(req);
-    const user = await hub.auth.updateUser(me.hallId, { userId: me.user.id, token: me.token }, req.params.id, req.body);
-    app.forgetAllTokens();
-    return user;
+    return hub.auth.updateUser(me.hallId, { userId: me.user.id, token: me.token }, req.params.id, req.body);
   });
 }

@@ -12,7 +12,6 @@ export async function devicesRoutes(app: App, { hub }: { hub: Hub }) {
   );
   app.delete('/devices/:id', { schema: { tags: ['devices'], params: IdParams, response: { 204: Type.Null(), ...errorResponses } }, preHandler: guard(access.admin) }, async (req, reply) => {
     await hub.devices.revoke(req.principal!.hallId, req.params.id);
-    app.forgetAllTokens();
     return reply.code(204).send(null);
   });
 }

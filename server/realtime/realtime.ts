@@ -20,7 +20,13 @@ import { localFirstAdapter } from './adapter.js';
 interface SocketData {
   principal: Principal;
 }
-export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Messages between hub processes (through the adapter). */
+interface InterHubEvents {
+  /** Access was revoked on another hub process: drop cached token answers here too. */
+  'access:revoked': () => void;
+}
+
+export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterHubEvents, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const heartbeat = validator(DeviceHeartbeat);
@@ -81,7 +87,8 @@ function roomsOf(p: Principal): string[] {
  * sends its snapshot, and fans the event bus out to the rooms that care. The PostgreSQL adapter carries
  * every emit to the sockets of the other hub processes.
  */
-export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; close(): Promise<void> } {
+/** `forgetTokens`: drops this process's cached token answers (called when any hub process revokes access). */
+export function startRealtime(hub: Hub, server: HttpServer, forgetTokens: () => void): { io: HubServer; close(): Promise<void> } {
   // The adapter holds one connection for LISTEN for good and does not release it when the database
   // restarts, so it gets a small pool of its own: the hub's pool can always end cleanly.
   const adapterPool = createPool(hub.db.options.connectionString ?? '', 12);
@@ -185,7 +192,10 @@ export function startRealtime(hub: Hub, server: HttpServer): { io: HubServer; cl
   hub.bus.on('access.revoked', (e) => {
     const room = 'userId' in e ? rooms.user(e.userId) : 'deviceId' in e ? rooms.device(e.deviceId) : rooms.session(e.sessionTokenHash);
     io.in(room).disconnectSockets(true);
+    forgetTokens();
+    io.serverSideEmit('access:revoked');
   });
+  io.on('access:revoked', forgetTokens);
   hub.bus.on('setup.changed', ({ hallId }) => {
     io.to(rooms.hall(hallId)).emit('setup:update', { at: new Date().toISOString() });
   });
