@@ -99,6 +99,31 @@ export const CreateProcedureBody = Type.Object(
 );
 export type CreateProcedureBody = Static<typeof CreateProcedureBody>;
 
+/**
+ * `PATCH /api/v1/procedures/:id` (admin): the fields to change, e.g. when the law changes a processing time or fee.
+ * `nameEn`, `departmentId`, `serviceId` null (or `nameEn` empty) remove them; `active: false` stops new dossiers of
+ * the procedure (dossiers already received keep it, and their due dates, fixed at receipt).
+ */
+export const UpdateProcedureBody = Type.Object(
+  {
+    name: Type.Optional(CreateProcedureBody.properties.name),
+    nameEn: Type.Optional(Nullable(Type.String({ maxLength: 300, pattern: '^[^\\x00-\\x1F\\x7F]*$' }))),
+    departmentId: Type.Optional(Nullable(Id)),
+    serviceId: Type.Optional(Nullable(Id)),
+    processingDays: Type.Optional(CreateProcedureBody.properties.processingDays),
+    fee: Type.Optional(CreateProcedureBody.properties.fee),
+    active: Type.Optional(CreateProcedureBody.properties.active),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateProcedureBody = Static<typeof UpdateProcedureBody>;
+
+export const ProcedureListQuery = Type.Object(
+  { active: Type.Optional(Type.Boolean({ description: 'true: only the procedures receiving new dossiers; false: only those switched off' })) },
+  { additionalProperties: false },
+);
+export type ProcedureListQuery = Static<typeof ProcedureListQuery>;
+
 // ---------------------------------------------------------------------------------------------
 // Dossiers
 // ---------------------------------------------------------------------------------------------

@@ -60,8 +60,12 @@ const procedureSelect = `SELECT p.id, p.hall_id, p.department_id, d.name AS depa
     p.processing_days, p.fee, p.active
   FROM procedures p LEFT JOIN departments d ON d.id = p.department_id`;
 
-export async function listProcedures(db: Queryable, hallId: number): Promise<ProcedureRow[]> {
-  const { rows } = await db.query<ProcedureRow>(`${procedureSelect} WHERE p.hall_id = $1 ORDER BY p.department_id NULLS LAST, p.name`, [hallId]);
+/** The hall's catalogue; `active` true or false keeps only the procedures switched on or off. */
+export async function listProcedures(db: Queryable, hallId: number, active: boolean | null = null): Promise<ProcedureRow[]> {
+  const { rows } = await db.query<ProcedureRow>(
+    `${procedureSelect} WHERE p.hall_id = $1 AND ($2::boolean IS NULL OR p.active = $2) ORDER BY p.department_id NULLS LAST, p.name`,
+    [hallId, active],
+  );
   return rows;
 }
 
@@ -85,8 +89,51 @@ export async function insertProcedure(
   return rows[0]!.id;
 }
 
-export async function procedureNameTaken(db: Queryable, hallId: number, name: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM procedures WHERE hall_id = $1 AND lower(name) = lower($2)', [hallId, name]);
+/** Takes a procedure's row for an update; false when the hall has no such procedure. */
+export async function lockProcedure(db: Queryable, hallId: number, id: number): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM procedures WHERE hall_id = $1 AND id = $2 FOR UPDATE', [hallId, id]);
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Updates the fields given; `nameEn`, `departmentId` and `serviceId` undefined keep their value, null clears it.
+ * Dossiers already received keep their own processing time and due date (columns of `dossiers`).
+ */
+export async function updateProcedure(
+  db: Queryable,
+  hallId: number,
+  id: number,
+  patch: { name?: string; nameEn?: string | null; departmentId?: number | null; serviceId?: number | null; processingDays?: number; fee?: number; active?: boolean },
+): Promise<void> {
+  await db.query(
+    `UPDATE procedures SET name = coalesce($3, name), name_en = CASE WHEN $4 THEN $5 ELSE name_en END,
+        department_id = CASE WHEN $6 THEN $7::int ELSE department_id END, service_id = CASE WHEN $8 THEN $9::int ELSE service_id END,
+        processing_days = coalesce($10, processing_days), fee = coalesce($11, fee), active = coalesce($12, active)
+      WHERE hall_id = $1 AND id = $2`,
+    [
+      hallId,
+      id,
+      patch.name ?? null,
+      patch.nameEn !== undefined,
+      patch.nameEn ?? null,
+      patch.departmentId !== undefined,
+      patch.departmentId ?? null,
+      patch.serviceId !== undefined,
+      patch.serviceId ?? null,
+      patch.processingDays ?? null,
+      patch.fee ?? null,
+      patch.active ?? null,
+    ],
+  );
+}
+
+/** Whether another procedure of the hall (not `exceptId`) has this name, whatever its case. */
+export async function procedureNameTaken(db: Queryable, hallId: number, name: string, exceptId: number | null = null): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM procedures WHERE hall_id = $1 AND lower(name) = lower($2) AND ($3::int IS NULL OR id <> $3)', [
+    hallId,
+    name,
+    exceptId,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 

@@ -20,7 +20,9 @@ import {
   Integration,
   LoadHolidaysBody,
   Procedure,
+  ProcedureListQuery,
   PublicDossier,
+  UpdateProcedureBody,
   errorResponses,
 } from '../../protocol/index.js';
 import { access, type App } from '../context.js';
@@ -84,13 +86,29 @@ export async function dossiersRoutes(app: App, deps: DossierDeps): Promise<void>
   const managers = guard(access.managers);
 
   // ---- procedures ----
-  app.get('/procedures', { schema: { tags: ['dossiers'], response: { 200: Type.Array(Procedure), ...errorResponses } }, preHandler: readSetup }, async (req) =>
-    dossiers.procedures(req.principal!.hallId),
+  app.get(
+    '/procedures',
+    { schema: { tags: ['dossiers'], querystring: ProcedureListQuery, response: { 200: Type.Array(Procedure), ...errorResponses } }, preHandler: readSetup },
+    async (req) => dossiers.procedures(req.principal!.hallId, req.query.active ?? null),
   );
   app.post(
     '/procedures',
     { schema: { tags: ['dossiers'], body: CreateProcedureBody, response: { 201: Procedure, ...errorResponses } }, preHandler: admin },
     async (req, reply) => reply.code(201).send(await dossiers.createProcedure(req.principal!.hallId, req.body)),
+  );
+  app.patch(
+    '/procedures/:id',
+    {
+      schema: {
+        tags: ['dossiers'],
+        description: 'Changes a procedure (admin); `active: false` stops new dossiers of it. Dossiers already received keep their due dates.',
+        params: IdParams,
+        body: UpdateProcedureBody,
+        response: { 200: Procedure, ...errorResponses },
+      },
+      preHandler: admin,
+    },
+    async (req) => dossiers.updateProcedure(req.principal!.hallId, req.params.id, req.body),
   );
 
   // ---- holidays ----

@@ -28,6 +28,7 @@ import {
   type Procedure,
   type PublicDossier,
   type TimelineEntry,
+  type UpdateProcedureBody,
   type WebhookPayload,
 } from '../../protocol/index.js';
 import * as repo from './dossiers.repo.js';
@@ -163,20 +164,15 @@ export class DossiersService {
 
   // ---- procedures ----
 
-  async procedures(hallId: number): Promise<Procedure[]> {
-    return (await repo.listProcedures(this.db, hallId)).map(procedureView);
+  /** The hall's catalogue; `active` true or false keeps only the procedures switched on or off (null: all). */
+  async procedures(hallId: number, active: boolean | null = null): Promise<Procedure[]> {
+    return (await repo.listProcedures(this.db, hallId, active)).map(procedureView);
   }
 
   async createProcedure(hallId: number, body: CreateProcedureBody): Promise<Procedure> {
     const name = cleanName(body.name);
     const id = await transaction(this.db, async (tx) => {
-      if (body.departmentId !== undefined && !(await repo.rowExists(tx, 'departments', hallId, body.departmentId))) {
-        throw notFound(`Không có phòng ban số ${body.departmentId}`);
-      }
-      if (body.serviceId !== undefined && !(await repo.rowExists(tx, 'services', hallId, body.serviceId))) {
-        throw notFound(`Không có dịch vụ số ${body.serviceId}`);
-      }
-      if (await repo.procedureNameTaken(tx, hallId, name)) throw conflict(`Thủ tục "${name}" đã có trong danh mục`, 'procedure_exists');
+      await this.checkProcedure(tx, hallId, { ...body, name }, null);
       return repo.insertProcedure(tx, {
         hallId,
         departmentId: body.departmentId ?? null,
@@ -188,6 +184,48 @@ export class DossiersService {
         active: body.active ?? true,
       });
     });
+    return this.procedureChanged(hallId, id);
+  }
+
+  /**
+   * Changes a procedure (a new legal processing time or fee, switched off or on). Dossiers already received keep
+   * their processing time and due date, fixed at receipt; a procedure switched off is refused for new dossiers.
+   */
+  async updateProcedure(hallId: number, id: number, body: UpdateProcedureBody): Promise<Procedure> {
+    const name = body.name !== undefined ? cleanName(body.name) : undefined;
+    await transaction(this.db, async (tx) => {
+      if (!(await repo.lockProcedure(tx, hallId, id))) throw notFound(`Không có thủ tục số ${id}`);
+      await this.checkProcedure(tx, hallId, { ...body, name }, id);
+      await repo.updateProcedure(tx, hallId, id, {
+        ...(name !== undefined ? { name } : {}),
+        ...(body.nameEn !== undefined ? { nameEn: body.nameEn?.trim() || null } : {}),
+        ...(body.departmentId !== undefined ? { departmentId: body.departmentId } : {}),
+        ...(body.serviceId !== undefined ? { serviceId: body.serviceId } : {}),
+        ...(body.processingDays !== undefined ? { processingDays: body.processingDays } : {}),
+        ...(body.fee !== undefined ? { fee: body.fee } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
+      });
+    });
+    return this.procedureChanged(hallId, id);
+  }
+
+  /** 400 for a name too short once cleaned, 404 for a department or service the hall lacks, 409 for a name already used. */
+  private async checkProcedure(tx: Tx, hallId: number, p: { name?: string; departmentId?: number | null; serviceId?: number | null }, exceptId: number | null) {
+    if (p.name !== undefined && Array.from(p.name).length < 2) throw badRequest('Tên thủ tục phải có ít nhất 2 ký tự');
+    if (typeof p.departmentId === 'number' && !(await repo.rowExists(tx, 'departments', hallId, p.departmentId))) {
+      throw notFound(`Không có phòng ban số ${p.departmentId}`);
+    }
+    if (typeof p.serviceId === 'number' && !(await repo.rowExists(tx, 'services', hallId, p.serviceId))) {
+      throw notFound(`Không có dịch vụ số ${p.serviceId}`);
+    }
+    if (p.name !== undefined && (await repo.procedureNameTaken(tx, hallId, p.name, exceptId))) {
+      throw conflict(`Thủ tục "${p.name}" đã có trong danh mục`, 'procedure_exists');
+    }
+  }
+
+  /** After a committed change: consoles re-read the catalogue (`setup:update`); the procedure as it is now. */
+  private async procedureChanged(hallId: number, id: number): Promise<Procedure> {
+    this.bus.emit('setup.changed', { hallId });
     return procedureView((await repo.findProcedure(this.db, hallId, id))!);
   }
 
@@ -264,7 +302,7 @@ export class DossiersService {
 
       const procedure = await repo.findProcedure(tx, actor.hallId, procedureRef);
       if (!procedure) throw notFound(`Không có thủ tục "${procedureRef}" trong danh mục`);
-      if (!procedure.active) throw conflict(`Thủ tục "${procedure.name}" đang tạm ngừng tiếp nhận`, 'procedure_inactive');
+      if (!procedure.active) throw conflict(`Thủ tục "${procedure.name}" đã ngừng tiếp nhận hồ sơ mới`, 'procedure_inactive');
 
       let ticketId: number | null = null;
       if (body.ticketId !== undefined) {

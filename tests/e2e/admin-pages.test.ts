@@ -294,6 +294,53 @@ describe('admin pages in Chromium', () => {
     const procedures = (await api<Procedure[]>(hub, 'GET', '/procedures', admin)).body;
     expect(procedures.find((x) => x.name === 'Khen thưởng thành tích đột xuất')).toMatchObject({ processingDays: 5, fee: 0, departmentName: 'Phòng Văn hóa, Khoa học và Thông tin', active: true });
 
+    // The law changes its processing time and fee: "Sửa" opens the same dialog, filled in.
+    await row.getByRole('button', { name: 'Sửa' }).click();
+    const ed = dialog('procedure-dialog');
+    await ed.getByRole('heading', { name: 'Sửa thủ tục' }).waitFor(WAIT);
+    expect(await ed.locator('input[name="name"]').inputValue()).toBe('Khen thưởng thành tích đột xuất');
+    expect(await ed.locator('input[name="processingDays"]').inputValue()).toBe('5');
+    expect(await ed.locator('select[name="serviceId"] option:checked').textContent()).toBe('Nội vụ – Thi đua khen thưởng');
+    await ed.getByText('hồ sơ đã nhận giữ nguyên ngày hẹn trả', { exact: false }).waitFor(WAIT);
+    await ed.locator('input[name="processingDays"]').fill('400');
+    await ed.getByRole('button', { name: 'Lưu' }).click();
+    await ed.getByTestId('admin-error').getByText('Thời hạn giải quyết (ngày làm việc) phải là số nguyên từ 0 đến 365.').waitFor(WAIT);
+    await ed.locator('input[name="processingDays"]').fill('7');
+    await ed.locator('input[name="fee"]').fill('50000');
+    await ed.getByRole('button', { name: 'Lưu' }).click();
+    await flash().getByText('Đã lưu thủ tục “Khen thưởng thành tích đột xuất”.').waitFor(WAIT);
+    await row.getByText('7 ngày').waitFor(WAIT);
+    await row.getByText('50.000 đ').waitFor(WAIT);
+    const edited = (await api<Procedure[]>(hub, 'GET', '/procedures', admin)).body.find((x) => x.name === 'Khen thưởng thành tích đột xuất');
+    expect(edited).toMatchObject({ processingDays: 7, fee: 50_000, departmentName: 'Phòng Văn hóa, Khoa học và Thông tin', active: true });
+
+    // A counter's dossier panel offers the procedure until the admin switches it off, then drops it at once.
+    const FAMILY = 'Công nhận gia đình văn hóa';
+    const { page: console2 } = await openDevice(browser, { width: 1440, height: 900 });
+    collectErrors(console2, 'console', errors);
+    await signIn(console2, 'canbo2', DEMO_STAFF_PASSWORD, () => console2.getByRole('heading', { name: 'Chọn quầy làm việc' }));
+    await console2.locator('[data-testid="counter-card"][data-counter-number="2"]').getByRole('button', { name: 'Mở quầy' }).click();
+    const offered = () => console2.getByTestId('dossier-panel').getByTestId('procedure').locator('option').allTextContents();
+    await expect.poll(offered, WAIT).toContain(FAMILY);
+    expect(await offered()).toContain('Khen thưởng thành tích đột xuất');
+
+    const familyRow = page.getByTestId('procedure-row').filter({ hasText: FAMILY });
+    await familyRow.getByRole('switch').uncheck();
+    await flash().getByText(`Đã ngừng tiếp nhận thủ tục “${FAMILY}”`, { exact: false }).waitFor(WAIT);
+    await familyRow.getByText('Ngừng áp dụng').waitFor(WAIT);
+    expect(await familyRow.getByRole('switch').isChecked()).toBe(false);
+    await page.screenshot({ path: path.join(shots, 'admin-procedures.png'), fullPage: true });
+    const after = (await api<Procedure[]>(hub, 'GET', '/procedures', admin)).body;
+    expect(after.find((x) => x.name === FAMILY)?.active).toBe(false);
+    expect(after.filter((x) => !x.active).map((x) => x.name)).toEqual([FAMILY]);
+    expect((await api<Procedure[]>(hub, 'GET', '/procedures?active=true', admin)).body.map((x) => x.name)).not.toContain(FAMILY);
+    await expect.poll(offered, WAIT).not.toContain(FAMILY);
+    expect(await offered()).toContain('Khen thưởng thành tích đột xuất');
+    const staff2 = await login(hub, 'canbo2');
+    expect((await api<{ error: { code: string } }>(hub, 'POST', '/dossiers', staff2, { procedure: FAMILY, applicantName: 'Hoàng Văn Nam' })).body.error.code).toBe('procedure_inactive');
+    expect((await api(hub, 'POST', '/counters/2/close', staff2)).status).toBe(200);
+    await console2.close();
+
     await nav('holidays', 'Ngày nghỉ lễ');
     const year = (await page.getByTestId('holiday-year').textContent())!.replace(/\D/g, '');
     await page.getByTestId('holiday-defaults').click();

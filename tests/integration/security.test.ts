@@ -30,6 +30,7 @@ const SETUP_ROUTES: Record<string, readonly Role[]> = {
   'PATCH /api/v1/services/:id': ['admin'],
   'PATCH /api/v1/counters/:id': ['admin'],
   'PATCH /api/v1/users/:id': ['admin'],
+  'PATCH /api/v1/procedures/:id': ['admin'],
 };
 
 describe('security', () => {

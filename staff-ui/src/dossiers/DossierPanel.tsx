@@ -55,9 +55,12 @@ export default function DossierPanel({ counterId, ticketId, token }: DossierPane
   const applySearch = useDebounced(() => setQuery(search.trim()), 300);
   useEffect(applySearch, [search]);
 
-  const procedures = useLoad(() => api.get<Procedure[]>('/procedures'), [api]);
-  const counter = useLoad(async () => (await api.get<Counter[]>('/counters')).find((c) => c.id === counterId) ?? null, [api, counterId]);
-  const connections = useSocketStore().connections.value;
+  const store = useSocketStore();
+  const connections = store.connections.value;
+  // Re-read when the set-up changes (`setup:update`): a procedure switched off is no longer offered.
+  const reloads = store.reloads.value;
+  const procedures = useLoad(() => api.get<Procedure[]>('/procedures?active=true'), [api, reloads]);
+  const counter = useLoad(async () => (await api.get<Counter[]>('/counters')).find((c) => c.id === counterId) ?? null, [api, counterId, reloads]);
   const today = useLoad(
     () => api.get<DossierList>(`/dossiers?counterId=${counterId}&limit=200${query ? `&q=${encodeURIComponent(query)}` : ''}`),
     [api, counterId, tick, query, connections],
@@ -123,15 +126,14 @@ function ReceiveForm({
     if (e.kind === 'receipt' && done && e.ref === done.code) setPrint(e.ok ? { state: 'printed' } : { state: 'failed', message: e.message });
   });
 
-  const active = procedures.filter((p) => p.active);
-  const mine = active.filter((p) => p.serviceId !== null && serviceIds.includes(p.serviceId));
-  const others = active.filter((p) => !mine.includes(p));
+  const mine = procedures.filter((p) => p.serviceId !== null && serviceIds.includes(p.serviceId));
+  const others = procedures.filter((p) => !mine.includes(p));
   const groups = new Map<string, Procedure[]>();
   for (const p of others) {
     const key = p.departmentName ?? t('otherDepartment');
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
-  const chosen = active.find((p) => p.id === procedureId) ?? null;
+  const chosen = procedures.find((p) => p.id === procedureId) ?? null;
   const label = (p: Procedure) => (lang.value === 'en' && p.nameEn ? p.nameEn : p.name);
 
   const submit = async (e: Event) => {
