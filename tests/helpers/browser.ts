@@ -56,8 +56,11 @@ export async function openDevice(browser: Browser, viewport: { width: number; he
   return { context, page };
 }
 
-/** Network noise a page logs while the hub is away (refused websocket, failed fetch): expected, not a bug. */
-const NETWORK_NOISE = /Failed to load resource: net::|WebSocket connection to .* failed/;
+/**
+ * Network noise a page logs while the hub is away (refused websocket, failed fetch, and Chromium's note when a
+ * frame races the hub closing the connection): expected, not a bug.
+ */
+const NETWORK_NOISE = /Failed to load resource: net::|WebSocket connection to .* failed|WebSocket is already in CLOSING or CLOSED state/;
 
 /**
  * Collects what would be a bug in a screen: uncaught exceptions, console errors, and answers ≥ 400
