@@ -105,7 +105,7 @@ export interface ServerToClientEvents {
   'counter:update': (counter: Counter) => void;
   /** A ticket changed state. */
   'ticket:update': (update: TicketUpdate) => void;
-  /** An admin changed the hall's set-up (hall, departments, services, counters): every screen of the hall re-reads it. */
+  /** An admin changed the hall's set-up (hall, departments, services, counters, procedures): every screen of the hall re-reads it; displays also get a new `display:snapshot`. */
   'setup:update': (update: { at: string }) => void;
   /** A dossier was received or changed status (staff consoles: the dossier panel refreshes its list). */
   'dossier:update': (update: DossierUpdate) => void;

@@ -148,11 +148,7 @@ export function createSocketStore(opts: SocketStoreOptions): SocketStore {
   });
 
   socket.onAny((event: string, payload: unknown) => {
-    if (event === 'setup:update') {
-      reloads.value += 1;
-      // displays rebuild from their snapshot (hall name, counters)
-      socket.emit('snapshot:get');
-    }
+    if (event === 'setup:update') reloads.value += 1;
     latestPayload.set(event, payload);
     if (SNAPSHOT_EVENTS.has(event)) snapshotSeen = true;
     const set = handlers.get(event);

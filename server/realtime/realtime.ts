@@ -196,8 +196,10 @@ export function startRealtime(hub: Hub, server: HttpServer, forgetTokens: () => 
     io.serverSideEmit('access:revoked');
   });
   io.on('access:revoked', forgetTokens);
-  hub.bus.on('setup.changed', ({ hallId }) => {
+  // Screens re-read the set-up over HTTP; displays get their new snapshot (hall name, counters) built once here.
+  hub.bus.on('setup.changed', async ({ hallId }) => {
     io.to(rooms.hall(hallId)).emit('setup:update', { at: new Date().toISOString() });
+    io.to(rooms.displays(hallId)).emit('display:snapshot', await displaySnapshot(hub, hallId));
   });
   hub.bus.on('dossier.changed', ({ hallId, code, status, counterId, at }) => {
     io.to(rooms.staff(hallId)).emit('dossier:update', { code, status, counterId, at });
