@@ -208,18 +208,19 @@ export const DossierDetail = Type.Object({
 });
 export type DossierDetail = Static<typeof DossierDetail>;
 
-export const DossierSummary = Type.Object({
-  code: Type.String(),
-  procedure: Type.String(),
-  status: DossierStatus,
-  receivedAt: Type.String({ format: 'date-time' }),
-  dueAt: Type.String({ format: 'date-time' }),
-  overdue: Type.Boolean(),
-  applicantName: Type.String(),
-  applicantPhone: Nullable(Type.String()),
-  counterNumber: Nullable(Type.Integer()),
-  nextStatuses: Type.Array(DossierStatus),
-});
+/** A row of the console's list: the detail without timeline, contacts beyond the phone, and ids. */
+export const DossierSummary = Type.Pick(DossierDetail, [
+  'code',
+  'procedure',
+  'status',
+  'receivedAt',
+  'dueAt',
+  'overdue',
+  'applicantName',
+  'applicantPhone',
+  'counterNumber',
+  'nextStatuses',
+]);
 export type DossierSummary = Static<typeof DossierSummary>;
 
 export const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' });
