@@ -6,6 +6,9 @@ import { isEvent, isReply, type ChildEvent, type Reply } from './messages.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Hub entries bundled in this bench run (the province part starts two hubs from one bundle). */
+const bundled = new Set<string>();
+
 /**
  * A TypeScript child process (node --import tsx, so no extra wrapper process) spoken to over IPC:
  * `request` sends a command and resolves with its reply; unasked events go to `onEvent` listeners.
@@ -52,7 +55,10 @@ export class Child<C extends { cmd: string }> {
    */
   static async startHub<C extends { cmd: string }>(name: string, source: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child<C>> {
     const entry = `bench-${path.basename(path.dirname(source))}-${path.basename(source, '.ts')}`;
-    await buildHub({ [entry]: source });
+    if (!bundled.has(entry)) {
+      await buildHub({ [entry]: source });
+      bundled.add(entry);
+    }
     return Child.start<C>(name, path.relative(repoRoot, path.join(hubDir, `${entry}.js`)), env, [...hubNodeFlags, ...execArgv]);
   }
 
