@@ -20,7 +20,7 @@ import { seedDemoHall, DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
 import { EspeakVoice } from '../hardware/voice/espeak.js';
 import { announcementText, DEFAULT_VOICE_SETTINGS } from '../hardware/voice/announcement.js';
 import { parseWav } from '../hardware/voice/wav.js';
-import { VoiceService } from '../server/hardware/voice/voice.service.js';
+import { VoiceService } from '../server/voice/voice.service.js';
 import type { CallEvent, ClientToServerEvents, ServerToClientEvents } from '../protocol/index.js';
 import type { Socket } from 'socket.io-client';
 

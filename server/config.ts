@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { voiceConfig, type VoiceConfig } from './hardware/voice/voice.config.js';
-import { serialConfig, type SerialConfig } from './hardware/serial/serial.config.js';
+import { voiceConfig, type VoiceConfig } from './voice/voice.config.js';
+import { serialConfig, type SerialConfig } from './serial/serial.config.js';
 import { healthConfig, type HealthConfig } from './devices/health.config.js';
 
 /** Voice, serial devices and device health add their fields from their own modules. */

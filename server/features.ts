@@ -6,9 +6,9 @@ import { rankingsFeature } from './rankings/rankings.feature.js';
 import { boardFeature } from './board/board.feature.js';
 import { reportsFeature } from './reports/reports.feature.js';
 import { healthFeature } from './devices/health.feature.js';
-import { voiceFeature } from './hardware/voice/voice.feature.js';
-import { serialFeature } from './hardware/serial/serial.feature.js';
-import { printingFeature } from './hardware/printing/printing.feature.js';
+import { voiceFeature } from './voice/voice.feature.js';
+import { serialFeature } from './serial/serial.feature.js';
+import { printingFeature } from './printing/printing.feature.js';
 
 /**
  * A feature module of the hub (printing, voice, dossiers, ratings, board…): its routes, and listeners it

@@ -5,7 +5,7 @@ import { HubError, conflict, notFound } from '../errors.js';
 import type { CallEvent, Counter, CounterQueue, IssuedTicket, Ticket, TicketUpdate } from '../../protocol/index.js';
 import * as setup from '../admin/setup.repo.js';
 import * as repo from './queue.repo.js';
-import { audioUrlFor } from '../hardware/voice/audio-url.js';
+import { audioUrlFor } from '../voice/audio-url.js';
 import { DEFAULT_MAX_REQUEUE, DEFAULT_PRIORITY_AGEING_MINUTES, DEFAULT_PRIORITY_INTERLEAVE, capacityOf, choosePriority, formatTicketNumber, type PriorityPolicy } from './numbering.js';
 
 type Actor = { hallId: number; userId: number };

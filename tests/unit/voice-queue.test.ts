@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FakeVoice } from '../../hardware/voice/fake.js';
 import { parseWav } from '../../hardware/voice/wav.js';
-import { VoiceService, type VoiceFault } from '../../server/hardware/voice/voice.service.js';
+import { VoiceService, type VoiceFault } from '../../server/voice/voice.service.js';
 import { HubError } from '../../server/errors.js';
-import type { CallRow } from '../../server/hardware/voice/voice.repo.js';
+import type { CallRow } from '../../server/voice/voice.repo.js';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

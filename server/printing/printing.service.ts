@@ -13,16 +13,16 @@ import {
   type PrintJobsQuery,
   type PrintState,
   type PrintStatusEvent,
-} from '../../../protocol/index.js';
-import { validator } from '../../../protocol/validate.js';
-import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget } from '../../../hardware/printer/index.js';
-import { DEFAULT_TICKET_FOOTER } from '../../../hardware/printer/layout.js';
-import { transaction } from '../../db/pool.js';
-import { badRequest, conflict, forbidden, HubError, notFound } from '../../errors.js';
-import type { HubEvents } from '../../events.js';
-import type { Hub } from '../../context.js';
-import type { HubServer } from '../../realtime/realtime.js';
-import type { Principal } from '../../auth/principal.js';
+} from '../../protocol/index.js';
+import { validator } from '../../protocol/validate.js';
+import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget } from '../../hardware/printer/index.js';
+import { DEFAULT_TICKET_FOOTER } from '../../hardware/printer/layout.js';
+import { transaction } from '../db/pool.js';
+import { badRequest, conflict, forbidden, HubError, notFound } from '../errors.js';
+import type { HubEvents } from '../events.js';
+import type { Hub } from '../context.js';
+import type { HubServer } from '../realtime/realtime.js';
+import type { Principal } from '../auth/principal.js';
 import { MAX_BACKLOG, PrinterPool } from './printers.js';
 import * as repo from './printing.repo.js';
 

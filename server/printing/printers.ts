@@ -1,4 +1,4 @@
-import { makeStatus, openPrinter, type PrinterStatus, type TicketPrinterPort } from '../../../hardware/printer/index.js';
+import { makeStatus, openPrinter, type PrinterStatus, type TicketPrinterPort } from '../../hardware/printer/index.js';
 
 /** Jobs waiting for one printer beyond which new jobs fail at once (a kiosk prints a few tickets a minute). */
 export const MAX_BACKLOG = 20;

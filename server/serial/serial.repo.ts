@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/pool.js';
+import type { Queryable } from '../db/pool.js';
 
 export async function hallIdByCode(db: Queryable, code: string): Promise<number | null> {
   const { rows } = await db.query<{ id: number }>('SELECT id FROM halls WHERE code = $1', [code]);

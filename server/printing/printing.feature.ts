@@ -1,5 +1,5 @@
-import type { Feature } from '../../features.js';
-import type { Hub } from '../../context.js';
+import type { Feature } from '../features.js';
+import type { Hub } from '../context.js';
 import { printingRoutes } from './printing.routes.js';
 import { PrintingService } from './printing.service.js';
 

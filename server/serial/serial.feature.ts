@@ -1,5 +1,5 @@
-import type { Feature } from '../../features.js';
-import type { SerialBinding } from '../../../hardware/serial/binding.js';
+import type { Feature } from '../features.js';
+import type { SerialBinding } from '../../hardware/serial/binding.js';
 import { SerialHardware } from './serial.service.js';
 
 /**

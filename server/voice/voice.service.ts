@@ -1,8 +1,8 @@
-import type { VoicePort } from '../../../hardware/voice/port.js';
-import { announcementText, hallVoiceFields, voiceSettingsOf, type CallToAnnounce, type VoiceSettings } from '../../../hardware/voice/announcement.js';
-import type { EffectiveVoiceSettings, UpdateVoiceSettingsBody, VoicePreviewBody } from '../../../protocol/voice.js';
-import { chimeWav, concatWav, parseWav } from '../../../hardware/voice/wav.js';
-import { HubError, notFound } from '../../errors.js';
+import type { VoicePort } from '../../hardware/voice/port.js';
+import { announcementText, hallVoiceFields, voiceSettingsOf, type CallToAnnounce, type VoiceSettings } from '../../hardware/voice/announcement.js';
+import type { EffectiveVoiceSettings, UpdateVoiceSettingsBody, VoicePreviewBody } from '../../protocol/voice.js';
+import { chimeWav, concatWav, parseWav } from '../../hardware/voice/wav.js';
+import { HubError, notFound } from '../errors.js';
 import { AudioCache } from './audio-cache.js';
 import type { CallRow } from './voice.repo.js';
 

@@ -5,10 +5,10 @@ import {
   VoiceCallParams,
   VoicePreviewBody,
   errorResponses,
-} from '../../../protocol/index.js';
+} from '../../protocol/index.js';
 import { Type } from '@sinclair/typebox';
-import { access, type App } from '../../context.js';
-import { guard } from '../../auth/auth.plugin.js';
+import { access, type App } from '../context.js';
+import { guard } from '../auth/auth.plugin.js';
 import type { VoiceService } from './voice.service.js';
 
 /** A WAV body (sent as a Buffer, never serialised). */

@@ -1,5 +1,5 @@
-import type { Queryable } from '../../db/pool.js';
-import { voiceSettingsOf } from '../../../hardware/voice/announcement.js';
+import type { Queryable } from '../db/pool.js';
+import { voiceSettingsOf } from '../../hardware/voice/announcement.js';
 import { hallSettings } from './voice.repo.js';
 
 /** The announcement audio of a ticket's `callCount`-th call (deterministic, so any hub process can render it). */

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/pool.js';
+import type { Queryable } from '../db/pool.js';
 
 /** A hall's raw `settings` jsonb (null when the hall does not exist). */
 export async function hallSettings(db: Queryable, hallId: number): Promise<unknown> {

@@ -1,5 +1,5 @@
-import type { Queryable } from '../../db/pool.js';
-import type { DeviceKind, PrintDocument, PrintJobKind, PrintJobStatus, PrintState } from '../../../protocol/index.js';
+import type { Queryable } from '../db/pool.js';
+import type { DeviceKind, PrintDocument, PrintJobKind, PrintJobStatus, PrintState } from '../../protocol/index.js';
 
 export interface PrintJobRow {
   id: number;

@@ -1,11 +1,11 @@
-import type { SerialBinding } from '../../../hardware/serial/binding.js';
-import { CallingKeypad, type KeypadCommand } from '../../../hardware/serial/keypad.js';
-import { asciiFraming, SerialLedDisplay, stxFraming } from '../../../hardware/serial/led.js';
-import { SerialLink, type SerialStatus } from '../../../hardware/serial/link.js';
-import type { Db } from '../../db/pool.js';
-import type { HubEvents } from '../../events.js';
-import { HubError } from '../../errors.js';
-import type { CallEvent, Counter } from '../../../protocol/index.js';
+import type { SerialBinding } from '../../hardware/serial/binding.js';
+import { CallingKeypad, type KeypadCommand } from '../../hardware/serial/keypad.js';
+import { asciiFraming, SerialLedDisplay, stxFraming } from '../../hardware/serial/led.js';
+import { SerialLink, type SerialStatus } from '../../hardware/serial/link.js';
+import type { Db } from '../db/pool.js';
+import type { HubEvents } from '../events.js';
+import { HubError } from '../errors.js';
+import type { CallEvent, Counter } from '../../protocol/index.js';
 import type { SerialConfig } from './serial.config.js';
 import * as repo from './serial.repo.js';
 

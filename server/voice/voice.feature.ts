@@ -1,7 +1,7 @@
-import type { Feature } from '../../features.js';
-import type { Hub } from '../../context.js';
-import { EspeakVoice } from '../../../hardware/voice/espeak.js';
-import type { VoicePort } from '../../../hardware/voice/port.js';
+import type { Feature } from '../features.js';
+import type { Hub } from '../context.js';
+import { EspeakVoice } from '../../hardware/voice/espeak.js';
+import type { VoicePort } from '../../hardware/voice/port.js';
 import { hallIdByCode } from '../serial/serial.repo.js';
 import { VoiceService } from './voice.service.js';
 import { voiceRoutes } from './voice.routes.js';

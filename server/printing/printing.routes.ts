@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { IdParams, PrinterStatusQuery, PrinterStatusReply, PrintJob, PrintJobsQuery, errorResponses } from '../../../protocol/index.js';
-import type { App, Hub } from '../../context.js';
-import { guard, userOf } from '../../auth/auth.plugin.js';
-import type { Access } from '../../auth/principal.js';
+import { IdParams, PrinterStatusQuery, PrinterStatusReply, PrintJob, PrintJobsQuery, errorResponses } from '../../protocol/index.js';
+import type { App, Hub } from '../context.js';
+import { guard, userOf } from '../auth/auth.plugin.js';
+import type { Access } from '../auth/principal.js';
 import type { PrintingService } from './printing.service.js';
 
 /** Who may ask about printers: a kiosk (its own), staff (any device of the hall). */
