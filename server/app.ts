@@ -1,47 +1,26 @@
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyBaseLogger } from 'fastify';
-import { readFile } from 'node:fs/promises';
-import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyHelmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { ErrorBody } from '../protocol/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/pool.js';
 import { EventBus } from './events.js';
-import { HubError } from './errors.js';
 import { AuthService } from './auth/auth.service.js';
-import { authPlugin } from './auth/auth.plugin.js';
-import { authRoutes } from './auth/auth.routes.js';
-import { SetupService } from './admin/setup.service.js';
-import { setupRoutes } from './admin/setup.routes.js';
-import { DevicesService } from './devices/devices.service.js';
-import { devicesRoutes } from './devices/devices.routes.js';
-import { QueueService } from './queue/queue.service.js';
-import { queueRoutes } from './queue/queue.routes.js';
-import { displaySnapshot, startRealtime, type HubServer } from './realtime/realtime.js';
-import { DisplaySnapshot } from '../protocol/index.js';
-import { access, type App, type Hub } from './context.js';
-import { accessOf, guard, isGuard } from './auth/auth.plugin.js';
+import { authPlugin, accessOf, isGuard } from './auth/auth.plugin.js';
 import type { Access } from './auth/principal.js';
+import { SetupService } from './admin/setup.service.js';
+import { DevicesService } from './devices/devices.service.js';
+import { QueueService } from './queue/queue.service.js';
 import { AuditLog } from './audit/audit.js';
-import { listAudit } from './audit/audit.repo.js';
-import { AuditItem, AuditQuery, errorResponses } from '../protocol/index.js';
-import { Type } from '@sinclair/typebox';
-import fastifyHelmet from '@fastify/helmet';
-import { createFeatures } from './features.js';
-import { uiDir } from './paths.js';
-
-
-/** The screens the hub serves: URL prefix → built app folder. */
-const screens = [
-  { prefix: '/kiosk', dir: 'kiosk-ui' },
-  { prefix: '/lookup', dir: 'kiosk-ui' },
-  { prefix: '/display', dir: 'display-ui' },
-  { prefix: '/staff', dir: 'staff-ui' },
-  { prefix: '/tablet', dir: 'rating-tablet-ui' },
-] as const;
+import { startRealtime, type HubServer } from './realtime/realtime.js';
+import { SharedSnapshots } from './realtime/shared.js';
+import type { App, Hub } from './context.js';
+import { createFeatures, type Drivers } from './features.js';
+import { Wiring } from './wiring.js';
+import { registerErrorHandlers } from './http/errors.js';
+import { registerScreens } from './screens/screens.js';
 
 export interface RouteAccess {
   method: string;
@@ -56,23 +35,30 @@ export interface BuiltApp {
   io: HubServer;
   /** Every /api/v1 route with its access rule (for the authorization matrix). */
   routes: RouteAccess[];
+  /** The features and how they are wired (socket commands with their access rules, the printed wiring). */
+  wiring: Wiring;
 }
 
-/** Postgres error codes that mean the request itself was wrong, not the hub. */
-const clientPgCodes: Record<string, [number, string]> = {
-  '22P02': [400, 'bad_request'],
-  '22003': [400, 'bad_request'],
-  '22021': [400, 'bad_request'],
-  '22P05': [400, 'bad_request'],
-  '54000': [400, 'bad_request'],
-  '22001': [400, 'bad_request'],
-  '23503': [409, 'conflict'],
-  '23505': [409, 'conflict'],
-};
-const unavailablePgCodes = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', 'ECONNREFUSED', 'ECONNRESET']);
+/** The hub's shared parts on a database pool: the bus, the core services, the audit log. */
+export function createHub(config: Config, db: Db, log: FastifyBaseLogger): Hub {
+  const bus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'event listener failed'));
+  const queue = new QueueService(db, bus, log);
+  return {
+    config,
+    db,
+    bus,
+    log,
+    auth: new AuthService(db, config.sessionHours, bus),
+    setup: new SetupService(db, bus, (tx, hallId, counterId) => queue.counterView(tx, hallId, counterId)),
+    devices: new DevicesService(db, config.publicUrl, bus),
+    queue,
+    audit: new AuditLog(db, log),
+    snapshots: new SharedSnapshots(),
+  };
+}
 
-/** Builds the whole hub on a database pool: plugins, routes, screens and socket.io. What tests build. */
-export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyBaseLogger | false }): Promise<BuiltApp> {
+/** Builds the whole hub on a database pool: plugins, features (routes, listeners, socket commands), screens. What tests build. */
+export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyBaseLogger | false; drivers?: Drivers }): Promise<BuiltApp> {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: opts.logger === false ? false : { level: opts.config.logLevel } }),
     bodyLimit: 256 * 1024,
@@ -84,59 +70,12 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
       (reply as unknown as FastifyReply).code(err.statusCode ?? 400).send({ error: { code: err.statusCode === 414 ? 'uri_too_long' : 'bad_request', message: `Đường dẫn không hợp lệ / ${err.message}` } }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const bus = new EventBus((err, event) => app.log.error({ err, event }, 'event listener failed'));
-  const queue = new QueueService(opts.db, bus, app.log);
-  const hub: Hub = {
-    config: opts.config,
-    db: opts.db,
-    bus,
-    log: app.log,
-    auth: new AuthService(opts.db, opts.config.sessionHours, bus),
-    setup: new SetupService(opts.db, bus, (db, hallId, counterId) => queue.counterView(db, hallId, counterId)),
-    devices: new DevicesService(opts.db, opts.config.publicUrl, bus),
-    queue,
-    audit: new AuditLog(opts.db, app.log),
-  };
-
-  const features = createFeatures();
+  const hub = createHub(opts.config, opts.db, app.log);
+  const realtime = startRealtime(hub, app.server, () => app.forgetAllTokens());
+  const wiring = new Wiring(hub, realtime.io, createFeatures({ hub, io: realtime.io, forgetTokens: () => app.forgetAllTokens() }, opts.drivers));
   const routeTable: RouteAccess[] = [];
 
-  app.setErrorHandler((err: FastifyError | HubError, req, reply) => {
-    let status = 500;
-    let code = 'internal';
-    let message = 'Lỗi hệ thống / internal error';
-    const pgCode = (err as { code?: string }).code;
-    if (err instanceof HubError) {
-      status = err.statusCode;
-      code = err.code;
-      message = err.message;
-    } else if ('validation' in err && err.validation) {
-      status = 400;
-      code = 'bad_request';
-      message = `${err.validationContext ?? 'request'}${err.message.replace(/^(body|params|querystring|headers)/, '')}`;
-    } else if (pgCode && clientPgCodes[pgCode]) {
-      [status, code] = clientPgCodes[pgCode];
-      message = 'Dữ liệu không hợp lệ / invalid data';
-    } else if (pgCode && unavailablePgCodes.has(pgCode)) {
-      status = 503;
-      code = 'unavailable';
-      message = 'Cơ sở dữ liệu tạm thời không trả lời / database unavailable, retry shortly';
-    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      status = err.statusCode;
-      code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-      message = err.message;
-    } else if (/connect|terminat|Connection/i.test(err.message)) {
-      status = 503;
-      code = 'unavailable';
-      message = 'Cơ sở dữ liệu tạm thời không trả lời / database unavailable, retry shortly';
-    }
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({ error: { code, message } });
-  });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `Không có đường dẫn ${req.method} ${req.url.split('?')[0]}` } }),
-  );
-
+  registerErrorHandlers(app);
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Hall Hub API', version: '1.0.0', description: 'The real-time floor system of a one-stop public-service hall.' },
@@ -164,8 +103,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     },
   });
   await app.register(authPlugin, { auth: hub.auth, cacheMs: opts.config.tokenCacheMs });
-  const audit = hub.audit;
-  app.addHook('onResponse', audit.onResponse);
+  app.addHook('onResponse', hub.audit.onResponse);
   // Access checks run before body validation, so a caller who may not use a route learns nothing from it.
   app.addHook('onRoute', (route) => {
     const rule = accessOf(route.preHandler);
@@ -184,26 +122,8 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
   await app.register(
     async (api) => {
       const v1 = api.withTypeProvider<TypeBoxTypeProvider>();
-      await v1.register(authRoutes, { hub });
-      await v1.register(devicesRoutes, { hub });
-      await v1.register(setupRoutes, { hub });
-      await v1.register(queueRoutes, { hub });
-      v1.get('/display/snapshot', { schema: { tags: ['display'], response: { 200: DisplaySnapshot } }, preHandler: guard(access.display) }, async (req) =>
-        displaySnapshot(hub, req.principal!.hallId),
-      );
-      for (const feature of features) {
-        if (feature.routes) await v1.register(async (scope) => feature.routes!(scope, hub));
-      }
+      await wiring.routes(v1);
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-      v1.get('/audit', { schema: { tags: ['admin'], querystring: AuditQuery, response: { 200: Type.Array(AuditItem), ...errorResponses } }, preHandler: guard(access.managers) }, async (req) => {
-        const rows = await listAudit(hub.db, req.principal!.hallId, {
-          from: req.query.from ? new Date(req.query.from) : null,
-          to: req.query.to ? new Date(req.query.to) : null,
-          beforeId: req.query.beforeId ?? null,
-          limit: req.query.limit ?? 100,
-        });
-        return rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actorType: r.actor_type, actorId: r.actor_id, actorName: r.actor_name, action: r.action, target: r.target, status: r.status, ip: r.ip }));
-      });
     },
     { prefix: '/api/v1' },
   );
@@ -216,43 +136,13 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
       return reply.code(503).send({ status: 'unavailable', error: { code: 'unavailable', message: 'database does not answer' } });
     }
   });
-
   registerScreens(app);
 
-  const realtime = startRealtime(hub, app.server, () => app.forgetAllTokens());
-  const io = realtime.io;
-  for (const feature of features) await feature.start?.(hub, io);
+  await wiring.start();
   app.addHook('preClose', async () => {
-    for (const feature of [...features].reverse()) {
-      await Promise.resolve(feature.stop?.()).catch((err: unknown) => app.log.error({ err, feature: feature.name }, 'feature stop failed'));
-    }
-    hub.queue.stop();
-    await audit.stop();
+    await wiring.stop();
     await realtime.close();
   });
 
-  return { app, hub, io, routes: routeTable };
-}
-
-function registerScreens(app: App): void {
-  const assets = path.join(uiDir, 'assets');
-  if (existsSync(assets)) {
-    void app.register(fastifyStatic, { root: assets, prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d' });
-  }
-  for (const screen of screens) {
-    const index = path.join(uiDir, screen.dir, 'index.html');
-    const handler = async (_req: FastifyRequest, reply: FastifyReply) => {
-      if (!existsSync(index)) {
-        return reply.code(503).send({ error: { code: 'ui_not_built', message: 'The screens are not built: run `npm run build`.' } });
-      }
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(index));
-    };
-    app.get(screen.prefix, { schema: { hide: true } }, async (req, reply) => {
-      const query = req.url.indexOf('?');
-      return reply.redirect(`${screen.prefix}/${query >= 0 ? req.url.slice(query) : ''}`);
-    });
-    app.get(`${screen.prefix}/`, { schema: { hide: true } }, handler);
-    app.get(`${screen.prefix}/*`, { schema: { hide: true } }, handler);
-  }
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/staff/'));
+  return { app, hub, io: realtime.io, routes: routeTable, wiring };
 }

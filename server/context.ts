@@ -8,8 +8,7 @@ import type { SetupService } from './admin/setup.service.js';
 import type { DevicesService } from './devices/devices.service.js';
 import type { QueueService } from './queue/queue.service.js';
 import type { AuditLog } from './audit/audit.js';
-import type { Access } from './auth/principal.js';
-import type { DeviceKind } from '../protocol/index.js';
+import type { SharedSnapshots } from './realtime/shared.js';
 
 /** Everything a route module or feature needs, built once in app.ts. */
 export interface Hub {
@@ -23,18 +22,8 @@ export interface Hub {
   queue: QueueService;
   /** The audit log: HTTP changes are recorded by the hub itself; other paths (keypads, agents) call `record`. */
   audit: AuditLog;
+  /** Snapshot computations shared per hall (socket snapshots, the board). */
+  snapshots: SharedSnapshots;
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-const ALL_DEVICES: readonly DeviceKind[] = ['kiosk', 'lookup', 'display', 'tablet', 'agent'];
-
-/** Who may do what: one table, so the matrix test and the routes agree. */
-export const access = {
-  admin: { roles: ['admin'] },
-  managers: { roles: ['admin', 'manager'] },
-  staff: { roles: ['admin', 'manager', 'staff'] },
-  issueTicket: { roles: ['admin', 'manager', 'staff'], devices: ['kiosk'] },
-  readSetup: { roles: ['admin', 'manager', 'staff'], devices: ALL_DEVICES },
-  display: { roles: ['admin', 'manager', 'staff'], devices: ['display'] },
-} as const satisfies Record<string, Access>;

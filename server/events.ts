@@ -64,35 +64,62 @@ export interface HubEvents {
 
 export type HubEventName = keyof HubEvents;
 type Listener<K extends HubEventName> = (payload: HubEvents[K]) => void | Promise<void>;
+/** What a feature declares it does with bus events: event → handler. */
+export type EventHandlers = { [K in HubEventName]?: Listener<K> };
+
+interface Entry {
+  owner: string;
+  listener: Listener<HubEventName>;
+}
 
 /**
- * The hub's typed event bus. `emit` never throws and never waits: each listener runs on its own,
- * and a listener's error (thrown or rejected) is reported to `onError`, never to the emitter.
+ * The hub's typed event bus. `emit` never throws and never waits: each listener runs on its own, in the
+ * order it was added, and a listener's error (thrown or rejected) is reported to `onError`, never to the emitter.
+ * Every listener has an owner (a feature's name) so a stopping feature removes all of its listeners at once.
  */
 export class EventBus {
-  private readonly listeners = new Map<HubEventName, Set<Listener<HubEventName>>>();
+  private readonly listeners = new Map<HubEventName, Set<Entry>>();
 
-  constructor(private readonly onError: (err: unknown, event: HubEventName) => void) {}
+  constructor(private readonly onError: (err: unknown, event: HubEventName, owner: string) => void) {}
 
-  on<K extends HubEventName>(event: K, listener: Listener<K>): () => void {
+  /** Adds a listener owned by `owner`; returns the function that removes it. */
+  listen<K extends HubEventName>(owner: string, event: K, listener: Listener<K>): () => void {
     let set = this.listeners.get(event);
     if (!set) {
       set = new Set();
       this.listeners.set(event, set);
     }
-    set.add(listener as Listener<HubEventName>);
-    return () => set.delete(listener as Listener<HubEventName>);
+    const entry: Entry = { owner, listener: listener as Listener<HubEventName> };
+    set.add(entry);
+    return () => set.delete(entry);
+  }
+
+  /** A listener without a feature (tests, benches). */
+  on<K extends HubEventName>(event: K, listener: Listener<K>): () => void {
+    return this.listen('anonymous', event, listener);
+  }
+
+  /** Removes every listener `owner` added. */
+  removeAll(owner: string): void {
+    for (const set of this.listeners.values()) {
+      for (const entry of set) if (entry.owner === owner) set.delete(entry);
+    }
+  }
+
+  /** The owners listening to `event`, in the order they run. */
+  ownersOf(event: HubEventName): string[] {
+    return [...(this.listeners.get(event) ?? [])].map((e) => e.owner);
   }
 
   emit<K extends HubEventName>(event: K, payload: HubEvents[K]): void {
     const set = this.listeners.get(event);
     if (!set) return;
-    for (const listener of set) {
+    for (const { owner, listener } of set) {
       try {
         const result = listener(payload);
-        if (result instanceof Promise) result.catch((err: unknown) => this.onError(err, event));
+        if (result instanceof Promise) result.catch((err: unknown) => this.onError(err, event, owner));
       } catch (err) {
-        this.onError(err, event);
+        this.onError(err, event, owner);
       }
     }
   }

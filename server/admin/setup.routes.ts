@@ -15,7 +15,8 @@ import {
   UpdateServiceBody,
   errorResponses,
 } from '../../protocol/index.js';
-import { access, type App, type Hub } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App, type Hub } from '../context.js';
 import { guard } from '../auth/auth.plugin.js';
 
 export async function setupRoutes(app: App, { hub }: { hub: Hub }) {

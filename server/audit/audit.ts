@@ -100,6 +100,8 @@ export function ackStatus(reply: unknown): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'rate_limited':
+      return 429;
     case 'unavailable':
       return 503;
     default:

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { CreateUserBody, IdParams, LoginBody, LoginReply, Principal, UpdateUserBody, User, errorResponses } from '../../protocol/index.js';
-import { access, type App, type Hub } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App, type Hub } from '../context.js';
 import { guard, SESSION_COOKIE, tokenOf, userOf } from './auth.plugin.js';
 
 export async function authRoutes(app: App, { hub }: { hub: Hub }) {

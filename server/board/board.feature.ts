@@ -1,5 +1,7 @@
-import { boardRoom, rooms, type Ack, type BoardSnapshot } from '../../protocol/index.js';
-import type { Feature } from '../features.js';
+import { boardRoom, rooms, type BoardSnapshot } from '../../protocol/index.js';
+import type { Feature, FeatureContext } from '../features.js';
+import { command } from '../features.js';
+import { access } from '../auth/access.js';
 import type { Hub } from '../context.js';
 import type { HubServer } from '../realtime/realtime.js';
 import type { HubEventName } from '../events.js';
@@ -38,7 +40,7 @@ class BoardPublisher {
   constructor(
     private readonly hub: Hub,
     private readonly io: HubServer,
-    private readonly board: BoardService,
+    private readonly snapshot: (hallId: number) => Promise<BoardSnapshot>,
   ) {}
 
   start(): void {
@@ -52,8 +54,7 @@ class BoardPublisher {
     const timer = setTimeout(() => {
       this.pending.delete(hallId);
       this.lastSent.set(hallId, Date.now());
-      this.board
-        .snapshot(hallId)
+      this.snapshot(hallId)
         .then((snapshot) => this.io.to([rooms.managers(hallId), boardRoom(hallId)]).emit('board:update', snapshot))
         .catch((err: unknown) => this.hub.log.warn({ err, hallId }, 'board snapshot failed'));
     }, wait);
@@ -74,8 +75,7 @@ class BoardPublisher {
   private refreshLocal(): void {
     for (const hallId of this.localHalls()) {
       if (this.pending.has(hallId)) continue;
-      this.board
-        .snapshot(hallId)
+      this.snapshot(hallId)
         .then((snapshot) => this.io.local.to([rooms.managers(hallId), boardRoom(hallId)]).emit('board:update', snapshot))
         .catch((err: unknown) => this.hub.log.warn({ err, hallId }, 'board refresh failed'));
     }
@@ -90,44 +90,32 @@ class BoardPublisher {
 }
 
 /** The managers' live board: `GET /api/v1/board`, `PUT /api/v1/board/sla/:id`, `board:subscribe` and `board:update`. */
-export function boardFeature(): Feature {
-  let board: BoardService | null = null;
-  let publisher: BoardPublisher | null = null;
-  const offs: (() => void)[] = [];
-  const boardOf = (hub: Hub) => (board ??= new BoardService(hub.db, (hallId) => hub.devices.list(hallId)));
+export function boardFeature({ hub, io }: FeatureContext): Feature {
+  const service = new BoardService(hub.db, (hallId) => hub.devices.list(hallId));
+  const snapshot = (hallId: number) => hub.snapshots.get('board', hallId, () => service.snapshot(hallId));
+  const publisher = new BoardPublisher(hub, io, snapshot);
+  const changed = ({ hallId }: { hallId: number }) => publisher.changed(hallId);
   return {
     name: 'board',
-    async routes(api, hub) {
-      await boardRoutes(api, boardOf(hub), (hallId) => publisher?.changed(hallId));
+    routes: (api) =>
+      boardRoutes(api, service, (hallId) => {
+        hub.snapshots.invalidate(hallId);
+        publisher.changed(hallId);
+      }),
+    handles: Object.fromEntries(boardEvents.map((e) => [e, changed])),
+    commands: {
+      'board:subscribe': command({
+        access: access.board,
+        payload: null,
+        unavailableMessage: 'board snapshot failed, retry',
+        handle: async (socket) => {
+          const hallId = socket.data.principal.hallId;
+          void socket.join(boardRoom(hallId));
+          return snapshot(hallId);
+        },
+      }),
     },
-    start(hub, io) {
-      const service = boardOf(hub);
-      const pub = new BoardPublisher(hub, io, service);
-      publisher = pub;
-      pub.start();
-      for (const event of boardEvents) offs.push(hub.bus.on(event, (payload: { hallId: number }) => pub.changed(payload.hallId)));
-
-      io.on('connection', (socket) => {
-        socket.on('board:subscribe', (ack?: Ack<BoardSnapshot>) => {
-          const reply: Ack<BoardSnapshot> = typeof ack === 'function' ? ack : () => undefined;
-          const p = socket.data.principal;
-          const allowed = p.type === 'user' ? p.user.role === 'admin' || p.user.role === 'manager' : p.device.kind === 'display';
-          if (!allowed) return reply({ ok: false, error: { code: 'forbidden', message: 'Chỉ lãnh đạo, quản trị hoặc màn hình điều hành mới xem được bảng điều hành' } });
-          void socket.join(boardRoom(p.hallId));
-          service
-            .snapshot(p.hallId)
-            .then((data) => reply({ ok: true, data }))
-            .catch((err: unknown) => {
-              hub.log.warn({ err }, 'board snapshot failed');
-              reply({ ok: false, error: { code: 'unavailable', message: 'board snapshot failed, retry' } });
-            });
-        });
-      });
-    },
-    stop() {
-      for (const off of offs.splice(0)) off();
-      publisher?.stop();
-      publisher = null;
-    },
+    start: () => publisher.start(),
+    stop: () => publisher.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { BoardSnapshot, IdParams, SlaBody, errorResponses } from '../../protocol/index.js';
-import { access, type App } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App } from '../context.js';
 import { guard } from '../auth/auth.plugin.js';
 import type { Access } from '../auth/principal.js';
 import type { BoardService } from './board.service.js';

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { CreateDeviceBody, CreateDeviceReply, Device, IdParams, errorResponses } from '../../protocol/index.js';
-import { access, type App, type Hub } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App, type Hub } from '../context.js';
 import { guard } from '../auth/auth.plugin.js';
 
 export async function devicesRoutes(app: App, { hub }: { hub: Hub }) {

@@ -1,5 +1,4 @@
-import type { Feature } from '../features.js';
-import type { Hub } from '../context.js';
+import type { Feature, FeatureContext } from '../features.js';
 import { rooms } from '../../protocol/index.js';
 import { HealthService } from './health.service.js';
 import { healthRoutes } from './health.routes.js';
@@ -8,27 +7,22 @@ import { healthRoutes } from './health.routes.js';
  * Device health: stores the hub-local drivers' reports (`driver.health`), sweeps device heartbeats for changes,
  * and sends every `device.health` to the hall's managers (socket `device:health`). Started before the drivers.
  */
-export function healthFeature(): Feature {
-  let service: HealthService | null = null;
+export function healthFeature({ hub, io }: FeatureContext): Feature {
+  const health = new HealthService(hub.db, hub.bus, hub.config.hubNode, hub.log);
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<unknown> | null = null;
-  const unsubscribe: (() => void)[] = [];
-  const make = (hub: Hub) => (service ??= new HealthService(hub.db, hub.bus, hub.config.hubNode, hub.log));
 
   return {
     name: 'device-health',
-    async routes(api, hub) {
-      await healthRoutes(api, make(hub));
+    routes: (api) => healthRoutes(api, health),
+    handles: {
+      'driver.health': (report) => health.driver(report),
+      'device.health': (event) => {
+        io.to(rooms.managers(event.hallId)).emit('device:health', event);
+      },
     },
-    async start(hub, io) {
-      const health = make(hub);
+    async start() {
       await health.reset().catch((err: unknown) => hub.log.warn({ err }, 'hardware health reset failed'));
-      unsubscribe.push(
-        hub.bus.on('driver.health', (report) => health.driver(report)),
-        hub.bus.on('device.health', (event) => {
-          io.to(rooms.managers(event.hallId)).emit('device:health', event);
-        }),
-      );
       const tick = () => {
         if (sweeping) return;
         sweeping = health
@@ -44,8 +38,7 @@ export function healthFeature(): Feature {
       if (timer) clearInterval(timer);
       timer = null;
       await sweeping;
-      for (const off of unsubscribe.splice(0)) off();
-      await service?.reset().catch(() => undefined);
+      await health.reset().catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { HardwareHealthReply, errorResponses } from '../../protocol/index.js';
-import { access, type App } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App } from '../context.js';
 import { guard } from '../auth/auth.plugin.js';
 import type { HealthService } from './health.service.js';
 

@@ -2,10 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  CreatedIntegration,
   CreateDossierBody,
   CreateHolidayBody,
-  CreateIntegrationBody,
   CreateProcedureBody,
   DossierCodeParams,
   DossierDetail,
@@ -17,7 +15,6 @@ import {
   Holiday,
   HolidayListQuery,
   IdParams,
-  Integration,
   LoadHolidaysBody,
   Procedure,
   ProcedureListQuery,
@@ -25,7 +22,8 @@ import {
   UpdateProcedureBody,
   errorResponses,
 } from '../../protocol/index.js';
-import { access, type App } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App } from '../context.js';
 import { assertAccess, guard, userOf, type Guard } from '../auth/auth.plugin.js';
 import { HubError, badRequest } from '../errors.js';
 import { API_KEY_HEADER, type IntegrationPrincipal, type IntegrationsService } from '../integrations/integrations.service.js';
@@ -135,24 +133,6 @@ export async function dossiersRoutes(app: App, deps: DossierDeps): Promise<void>
     { schema: { tags: ['dossiers'], params: IdParams, response: { 204: Type.Null(), ...errorResponses } }, preHandler: admin },
     async (req, reply) => {
       await dossiers.deleteHoliday(req.principal!.hallId, req.params.id);
-      return reply.code(204).send(null);
-    },
-  );
-
-  // ---- integrations ----
-  app.post(
-    '/integrations',
-    { schema: { tags: ['integrations'], body: CreateIntegrationBody, response: { 201: CreatedIntegration, ...errorResponses } }, preHandler: admin },
-    async (req, reply) => reply.code(201).send(await integrations.create(req.principal!.hallId, req.body)),
-  );
-  app.get('/integrations', { schema: { tags: ['integrations'], response: { 200: Type.Array(Integration), ...errorResponses } }, preHandler: admin }, async (req) =>
-    integrations.list(req.principal!.hallId),
-  );
-  app.delete(
-    '/integrations/:id',
-    { schema: { tags: ['integrations'], params: IdParams, response: { 204: Type.Null(), ...errorResponses } }, preHandler: admin },
-    async (req, reply) => {
-      await integrations.revoke(req.principal!.hallId, req.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -14,7 +14,6 @@ import {
   type PrintState,
   type PrintStatusEvent,
 } from '../../protocol/index.js';
-import { validator } from '../../protocol/validate.js';
 import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget } from '../../hardware/printer/index.js';
 import { DEFAULT_TICKET_FOOTER } from '../../hardware/printer/layout.js';
 import { transaction } from '../db/pool.js';
@@ -26,9 +25,6 @@ import type { Principal } from '../auth/principal.js';
 import { MAX_BACKLOG, PrinterPool } from './printers.js';
 import * as repo from './printing.repo.js';
 
-const checkResult = validator(AgentPrintResult);
-const checkReport = validator(AgentPrinterReport);
-const checkScan = validator(AgentScan);
 
 /** Where a device's prints go. */
 type Route =
@@ -86,15 +82,16 @@ export function agentJobOf(j: repo.PrintJobRow): AgentPrintJob {
  * reaches itself and hands the others to hardware agents; keeps `printer_*` faults on devices up to date.
  */
 export class PrintingService {
-  private io: HubServer | null = null;
   private readonly printers: PrinterPool;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
   /** Devices that issued tickets recently: their row, read at most every DEVICE_CACHE_MS. */
   private readonly devices = new Map<number, { at: number; row: Promise<repo.PrintDeviceRow | null> }>();
 
-  constructor(private readonly hub: Hub) {
+  constructor(
+    private readonly hub: Hub,
+    private readonly io: HubServer,
+  ) {
     this.printers = new PrinterPool({ timeoutMs: hub.config.printerTimeoutMs, simDir: path.join(hub.config.dataDir, 'prints') });
   }
 
@@ -107,67 +104,39 @@ export class PrintingService {
     return Math.max(10_000, this.hub.config.printerTimeoutMs * 4);
   }
 
-  start(io: HubServer): void {
-    this.io = io;
-    const log = this.hub.log;
-    this.unsubscribe.push(
-      this.hub.bus.on('ticket.issued', (e) => this.onTicketIssued(e).catch((err: unknown) => log.error({ err, ticketId: e.ticketId }, 'ticket print failed to start'))),
-      this.hub.bus.on('dossier.received', (e) => this.onDossierReceived(e).catch((err: unknown) => log.error({ err, code: e.receipt.code }, 'receipt print failed to start'))),
-      this.hub.bus.on('device.health', (e) => {
-        if (e.deviceId !== null) this.forgetDevice(e.deviceId);
-      }),
-    );
-    io.on('connection', (socket) => {
-      const p = socket.data.principal;
-      const agentId = p.type === 'device' && p.device.kind === 'agent' ? p.device.id : null;
-      const hallId = p.hallId;
-      type Reply = (r: { ok: true; data?: { delivered: number } } | { ok: false; error: { code: string; message: string } }) => void;
-      const replyOf = (ack: unknown): Reply => (typeof ack === 'function' ? (ack as Reply) : () => undefined);
-      const refuse = (ack: unknown) => replyOf(ack)({ ok: false, error: { code: 'forbidden', message: 'only hardware agents send agent:* events' } });
-      const handle = (ack: unknown, work: () => Promise<{ delivered: number } | undefined>) => {
-        const reply = replyOf(ack);
-        work()
-          .then((data) => reply(data ? { ok: true, data } : { ok: true }))
-          .catch((err: unknown) => {
-            if (err instanceof HubError) return reply({ ok: false, error: { code: err.code, message: err.message } });
-            log.warn({ err, agentId }, 'agent event failed');
-            reply({ ok: false, error: { code: 'unavailable', message: 'not recorded, send it again' } });
-          });
-      };
-      socket.on('agent:print-result', (payload, ack) => {
-        if (agentId === null) return refuse(ack);
-        handle(ack, async () => {
-          if (!checkResult.check(payload)) throw badRequest('invalid print result');
-          await this.agentResult(hallId, agentId, payload);
-          return undefined;
-        });
-      });
-      socket.on('agent:printer', (payload, ack) => {
-        if (agentId === null) return refuse(ack);
-        handle(ack, async () => {
-          if (!checkReport.check(payload)) throw badRequest('invalid printer report');
-          await this.observe(hallId, agentId, 'agent', payload.state, payload.message, null);
-          return undefined;
-        });
-      });
-      socket.on('agent:scan', (payload, ack) => {
-        if (agentId === null) return refuse(ack);
-        handle(ack, async () => {
-          if (!checkScan.check(payload)) throw badRequest('invalid scan');
-          return { delivered: await this.forwardScan(hallId, agentId, payload.code) };
-        });
-      });
-      if (agentId !== null) {
-        this.resend(agentId, (job) => socket.emit('print:job', job)).catch((err: unknown) => log.warn({ err, agentId }, 'resending print jobs failed'));
-      }
-    });
+  /** Starts the expiry of unanswered jobs and the polling of printers. */
+  start(): void {
     this.every(Math.min(30, Math.max(1, Math.floor(this.ttlSeconds / 2))) * 1000, () => this.expire());
     if (this.hub.config.printerPollSeconds > 0) this.every(this.hub.config.printerPollSeconds * 1000, () => this.poll());
   }
 
+  /** A device's health changed: its row (printer, kind) is read again on its next ticket. */
+  deviceHealthChanged(e: HubEvents['device.health']): void {
+    if (e.deviceId !== null) this.forgetDevice(e.deviceId);
+  }
+
+  /** An agent connected: the jobs it has not answered are sent again. */
+  agentConnected(agentId: number, emit: (job: AgentPrintJob) => void): void {
+    this.resend(agentId, emit).catch((err: unknown) => this.hub.log.warn({ err, agentId }, 'resending print jobs failed'));
+  }
+
+  /** `agent:print-result`: the outcome of a job the agent was sent. */
+  async agentPrintResult(hallId: number, agentId: number, result: AgentPrintResult): Promise<void> {
+    await this.agentResult(hallId, agentId, result);
+  }
+
+  /** `agent:printer`: the agent's printer status. */
+  async agentPrinter(hallId: number, agentId: number, report: AgentPrinterReport): Promise<void> {
+    await this.observe(hallId, agentId, 'agent', report.state, report.message, null);
+  }
+
+  /** `agent:scan`: forwarded as `scan` to the paired lookup kiosk(s); returns how many. */
+  agentScan(hallId: number, agentId: number, scan: AgentScan): Promise<number> {
+    return this.forwardScan(hallId, agentId, scan.code);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const off of this.unsubscribe) off();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.printers.close();
@@ -384,7 +353,7 @@ export class PrintingService {
 
   private async sendToAgent(job: repo.PrintJobRow): Promise<void> {
     await repo.markSent(this.hub.db, job.id);
-    this.io?.to(rooms.device(job.agent_id!)).emit('print:job', agentJobOf(job));
+    this.io.to(rooms.device(job.agent_id!)).emit('print:job', agentJobOf(job));
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       repo
@@ -422,7 +391,7 @@ export class PrintingService {
   private async forwardScan(hallId: number, agentId: number, code: string): Promise<number> {
     const lookups = await repo.pairedLookups(this.hub.db, hallId, agentId);
     const at = new Date().toISOString();
-    for (const id of lookups) this.io?.to(rooms.device(id)).emit('scan', { code, at, agentId });
+    for (const id of lookups) this.io.to(rooms.device(id)).emit('scan', { code, at, agentId });
     return lookups.length;
   }
 
@@ -431,7 +400,6 @@ export class PrintingService {
   /** Tells the device that asked (and staff consoles, for receipts and reprints) how a job ended. */
   private notify(job: repo.PrintJobRow, ok: boolean, state: PrintState, message: string): void {
     const io = this.io;
-    if (!io) return;
     const event: PrintStatusEvent = { jobId: job.id, kind: job.kind, ref: job.ref, ticketId: job.ticket_id, counterId: job.counter_id, ok, state, message, at: new Date().toISOString() };
     const to: string[] = [];
     if (job.source_device_id !== null) to.push(rooms.device(job.source_device_id));

@@ -13,7 +13,8 @@ import {
   TransferBody,
   errorResponses,
 } from '../../protocol/index.js';
-import { access, type App, type Hub } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App, type Hub } from '../context.js';
 import { deviceOf, guard, userOf } from '../auth/auth.plugin.js';
 
 /** Lets a client send no body at all where every field is optional. */

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Report, ReportsQuery, errorResponses } from '../../protocol/index.js';
-import { access, type App } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App } from '../context.js';
 import { guard } from '../auth/auth.plugin.js';
 import type { ReportsService } from './reports.service.js';
 

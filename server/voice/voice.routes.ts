@@ -7,7 +7,8 @@ import {
   errorResponses,
 } from '../../protocol/index.js';
 import { Type } from '@sinclair/typebox';
-import { access, type App } from '../context.js';
+import { access } from '../auth/access.js';
+import { type App } from '../context.js';
 import { guard } from '../auth/auth.plugin.js';
 import type { VoiceService } from './voice.service.js';
 
