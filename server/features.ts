@@ -89,10 +89,10 @@ export function createFeatures(ctx: FeatureContext, drivers: Drivers = {}): Feat
   return [
     auditFeature(ctx),
     authFeature(ctx),
+    realtimeFeature(ctx),
     devicesFeature(ctx),
     setupFeature(ctx),
     queueFeature(ctx),
-    realtimeFeature(ctx),
     healthFeature(ctx),
     voiceFeature(ctx, drivers.voice ? { voice: drivers.voice } : {}),
     serialFeature(ctx, drivers.serialBinding ? { binding: drivers.serialBinding } : {}),

@@ -86,13 +86,18 @@ export class Wiring {
     }
   }
 
-  /** Adds the bus listeners, then the socket pipeline, then starts the features in order. */
-  async start(): Promise<void> {
+  /** Adds every feature's bus listeners, under the feature's name. */
+  listen(): void {
     for (const feature of this.features) {
       for (const [event, handler] of Object.entries(feature.handles ?? {}) as [HubEventName, ((p: never) => void | Promise<void>) | undefined][]) {
         if (handler) this.hub.bus.listen(feature.name, event, handler as never);
       }
     }
+  }
+
+  /** Adds the bus listeners, then the socket pipeline, then starts the features in order. */
+  async start(): Promise<void> {
+    this.listen();
     this.io.on('connection', (socket: HubSocket) => this.connect(socket));
     for (const feature of this.features) {
       this.started.push(feature);

@@ -91,27 +91,21 @@ describe('security', () => {
     expect(failures).toEqual([]);
   });
 
-  it('enforces who may send which socket command (every command the hub listens to)', async () => {
-    /** Who may send each client → hub event; a new event fails here until it is added on purpose. */
-    const allowedBy: Record<string, (who: Who) => boolean> = {
-      'snapshot:get': () => true,
-      'device:heartbeat': (who) => !['admin', 'manager', 'staff'].includes(who),
-      'agent:print-result': (who) => who === 'agent',
-      'agent:printer': (who) => who === 'agent',
-      'agent:scan': (who) => who === 'agent',
-      'board:subscribe': (who) => ['admin', 'manager', 'display'].includes(who),
-    };
+  it('enforces who may send which socket command (every command the features declare)', async () => {
+    const commands = hub.wiring.socketCommands;
+    expect(commands.length).toBeGreaterThanOrEqual(6);
     for (const [who, token] of tokens) {
       if (!token) continue;
       const s = await connectSocket(hub, token);
       const serverSide = [...hub.io.sockets.sockets.values()].find((x) => x.id === s.id)!;
-      const events = serverSide.eventNames().filter((e): e is string => typeof e === 'string' && !['disconnect', 'disconnecting', 'error'].includes(e));
-      expect(events.filter((e) => !(e in allowedBy)), 'socket events without an access rule in this test').toEqual([]);
-      for (const event of events) {
-        const args = ['snapshot:get', 'board:subscribe'].includes(event) ? [] : [{}];
-        const reply = (await (s.timeout(10_000).emitWithAck as (e: string, ...a: unknown[]) => Promise<{ ok: boolean; error?: { code: string } }>)(event, ...args)) ?? { ok: false };
+      const listened = serverSide.eventNames().filter((e): e is string => typeof e === 'string' && !['disconnect', 'disconnecting', 'error'].includes(e));
+      expect(listened.filter((e) => !commands.some((c) => c.name === e)), 'socket events served outside the declarations').toEqual([]);
+      for (const command of commands) {
+        const allowed = ([...(command.access.roles ?? []), ...(command.access.devices ?? [])] as string[]).includes(who);
+        const args = command.payload ? [{}] : [];
+        const reply = (await (s.timeout(10_000).emitWithAck as (e: string, ...a: unknown[]) => Promise<{ ok: boolean; error?: { code: string } }>)(command.name, ...args)) ?? { ok: false };
         const refused = !reply.ok && reply.error?.code === 'forbidden';
-        expect(refused, `${who} ${event} → ${JSON.stringify(reply)}`).toBe(!allowedBy[event]!(who));
+        expect(refused, `${who} ${command.name} → ${JSON.stringify(reply)}`).toBe(!allowed);
       }
       s.close();
     }
