@@ -21,6 +21,7 @@ import { createFeatures, type Drivers } from './features.js';
 import { Wiring } from './wiring.js';
 import { registerErrorHandlers } from './http/errors.js';
 import { registerScreens } from './screens/screens.js';
+import { registerHealthCheck } from './http/health.js';
 
 export interface RouteAccess {
   method: string;
@@ -74,75 +75,74 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
   const realtime = startRealtime(hub, app.server, () => app.forgetAllTokens());
   const wiring = new Wiring(hub, realtime.io, createFeatures({ hub, io: realtime.io, forgetTokens: () => app.forgetAllTokens() }, opts.drivers));
   const routeTable: RouteAccess[] = [];
+  try {
 
-  registerErrorHandlers(app);
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Hall Hub API', version: '1.0.0', description: 'The real-time floor system of a one-stop public-service hall.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
-  app.addSchema(ErrorBody);
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  await app.register(fastifyHelmet, {
-    hsts: opts.config.publicUrl.startsWith('https:'),
-    crossOriginEmbedderPolicy: false,
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...app.swaggerCSP.script],
-        styleSrc: ["'self'", "'unsafe-inline'", ...app.swaggerCSP.style],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        upgradeInsecureRequests: null,
+    registerErrorHandlers(app);
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: { title: 'Hall Hub API', version: '1.0.0', description: 'The real-time floor system of a one-stop public-service hall.' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
       },
-    },
-  });
-  await app.register(authPlugin, { auth: hub.auth, cacheMs: opts.config.tokenCacheMs });
-  app.addHook('onResponse', hub.audit.onResponse);
-  // Access checks run before body validation, so a caller who may not use a route learns nothing from it.
-  app.addHook('onRoute', (route) => {
-    const rule = accessOf(route.preHandler);
-    if (rule) {
-      const handlers = [route.preHandler ?? []].flat();
-      route.preHandler = handlers.filter((h) => !isGuard(h));
-      route.preValidation = [...handlers.filter(isGuard), ...[route.preValidation ?? []].flat()];
-    }
-    if (!route.url.startsWith('/api/v1/')) return;
-    for (const method of [route.method].flat()) {
-      if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url, access: rule });
-    }
-  });
+    });
+    app.addSchema(ErrorBody);
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    await app.register(fastifyHelmet, {
+      hsts: opts.config.publicUrl.startsWith('https:'),
+      crossOriginEmbedderPolicy: false,
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", ...app.swaggerCSP.script],
+          styleSrc: ["'self'", "'unsafe-inline'", ...app.swaggerCSP.style],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          upgradeInsecureRequests: null,
+        },
+      },
+    });
+    await app.register(authPlugin, { auth: hub.auth, cacheMs: opts.config.tokenCacheMs });
+    app.addHook('onResponse', hub.audit.onResponse);
+    // Access checks run before body validation, so a caller who may not use a route learns nothing from it.
+    app.addHook('onRoute', (route) => {
+      const rule = accessOf(route.preHandler);
+      if (rule) {
+        const handlers = [route.preHandler ?? []].flat();
+        route.preHandler = handlers.filter((h) => !isGuard(h));
+        route.preValidation = [...handlers.filter(isGuard), ...[route.preValidation ?? []].flat()];
+      }
+      if (!route.url.startsWith('/api/v1/')) return;
+      for (const method of [route.method].flat()) {
+        if (method === 'HEAD') continue;
+        routeTable.push({ method, url: route.url, access: rule });
+      }
+    });
 
-  await app.register(
-    async (api) => {
-      const v1 = api.withTypeProvider<TypeBoxTypeProvider>();
-      await wiring.routes(v1);
-      v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    },
-    { prefix: '/api/v1' },
-  );
+    await app.register(
+      async (api) => {
+        const v1 = api.withTypeProvider<TypeBoxTypeProvider>();
+        await wiring.routes(v1);
+        v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      },
+      { prefix: '/api/v1' },
+    );
 
-  app.get('/health', { schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await opts.db.query('SELECT 1');
-      return { status: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable', error: { code: 'unavailable', message: 'database does not answer' } });
-    }
-  });
-  registerScreens(app);
+    registerHealthCheck(app, opts.db);
+    registerScreens(app);
 
-  await wiring.start();
-  app.addHook('preClose', async () => {
+    await wiring.start();
+    app.addHook('preClose', async () => {
+      await wiring.stop();
+      await realtime.close();
+    });
+  } catch (err) {
     await wiring.stop();
     await realtime.close();
-  });
+    throw err;
+  }
 
   return { app, hub, io: realtime.io, routes: routeTable, wiring };
 }
