@@ -45,7 +45,10 @@ describe('socket command pipeline', () => {
 
   it('answers a socket over its command budget with rate_limited, then disconnects it; others are served', async () => {
     const eager = await connectSocket(hub, manager);
+    const computedBefore = hub.hub.snapshots.computed('display');
     const some = await burst(eager, 'snapshot:get', COMMAND_BURST + 20);
+    // 60 commands from one socket: the served ones share about one computation.
+    expect(hub.hub.snapshots.computed('display') - computedBefore).toBeLessThanOrEqual(3);
     const ok = some.replies.filter((r) => r.ok).length;
     const limited = some.replies.filter((r) => !r.ok && r.error?.code === 'rate_limited');
     expect(some.disconnected).toBe(false);
