@@ -27,3 +27,6 @@ export interface Hub {
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** @deprecated import `access` from server/auth/access.ts (kept so branches started before the move still build). */
+export { access } from './auth/access.js';
