@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { spreadLabel, type Spread } from './stats.js';
 
 export interface TargetCheck {
   name: string;
@@ -9,7 +10,17 @@ export interface TargetCheck {
   target: string;
   /** null: reported for information, no target. */
   pass: boolean | null;
+  /** The figure over the part's rounds (`value` is its median); absent for a figure taken once (memory). */
+  spread?: Spread;
 }
+
+/** A target whose value is the median of per-round figures; the verdict is taken on that median. */
+export function roundTarget(name: string, s: Spread, target: string, check: ((median: number) => boolean) | null): TargetCheck {
+  return { name, value: s.median, target, pass: check && Number.isFinite(s.median) ? check(s.median) : check ? false : null, spread: s };
+}
+
+/** "1.06× (0.98–1.12 over 3 rounds)" or the plain value. */
+export const measuredLabel = (t: TargetCheck, unit = ''): string => (t.spread ? spreadLabel(t.spread, unit) : `${t.value}${unit}`);
 
 export interface PartResult {
   part: string;
