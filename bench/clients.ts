@@ -6,7 +6,7 @@
 import { io as connectIo, type Socket } from 'socket.io-client';
 import type { CallEvent, ClientToServerEvents, ServerToClientEvents } from '../protocol/index.js';
 import { HttpClient } from './lib/http.js';
-import { serveRequests, type ClientsCommand, type ConnectResult, type IssueLoadResult, type ReceivedEvent } from './lib/messages.js';
+import { serveRequests, type AbuseSocketResult, type ClientsCommand, type ConnectResult, type IssueLoadResult, type ReceivedEvent } from './lib/messages.js';
 import { epochNow } from './lib/stats.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -99,6 +99,48 @@ async function issueLoad(cmd: Extract<ClientsCommand, { cmd: 'issue' }>): Promis
   return { ms, ok, failed, statuses, firstError, latencies, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000 };
 }
 
+/**
+ * One abusive socket: connects, sends `count` acknowledged `event`s at once, and counts what came back until
+ * every one was answered, the hub cut the socket, or `maxMs` passed. The socket is closed afterwards.
+ */
+async function abuseOne(url: string, token: string, event: 'board:subscribe' | 'snapshot:get', count: number, maxMs: number): Promise<AbuseSocketResult> {
+  const socket = await connectOne(url, token);
+  const result: AbuseSocketResult = { event, sent: 0, ok: 0, refused: 0, unanswered: 0, disconnected: false, ms: 0, firstError: null };
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      result.ms = Math.round(performance.now() - t0);
+      result.unanswered = result.sent - result.ok - result.refused;
+      resolve();
+    };
+    const timer = setTimeout(finish, maxMs);
+    socket.once('disconnect', () => {
+      result.disconnected = true;
+      finish();
+    });
+    const ack = (r: { ok: boolean; error?: { code: string; message: string } }) => {
+      if (settled) return;
+      if (r.ok) result.ok++;
+      else {
+        result.refused++;
+        result.firstError ??= `${r.error?.code ?? '?'}: ${r.error?.message ?? ''}`;
+      }
+      if (result.ok + result.refused === count) finish();
+    };
+    for (let i = 0; i < count && socket.connected; i++) {
+      result.sent++;
+      if (event === 'board:subscribe') socket.emit('board:subscribe', ack);
+      else socket.emit('snapshot:get', ack);
+    }
+  });
+  socket.close();
+  return result;
+}
+
 serveRequests<ClientsCommand>(async (cmd) => {
   switch (cmd.cmd) {
     case 'connect':
@@ -118,5 +160,7 @@ serveRequests<ClientsCommand>(async (cmd) => {
     }
     case 'issue':
       return issueLoad(cmd);
+    case 'abuse':
+      return Promise.all(cmd.sockets.map((s) => abuseOne(cmd.url, s.token, s.event, s.count, cmd.maxMs)));
   }
 });

@@ -1,45 +1,86 @@
 /**
- * `npm run bench [-- issue|fanout|callnext|memory ...]`: the hub's performance figures against the
- * targets of DESIGN.md §5/§7, each target a ratio measured within one run. Prints tables, writes
- * bench/results/latest.json, and exits 0 whatever the verdicts (non-zero only when the bench broke).
+ * `npm run bench [-- part ...]`: the hub's performance figures against the targets of DESIGN.md §5/§7, each
+ * target a ratio measured within one run, in interleaved rounds (the verdict on the median). Prints tables,
+ * writes bench/results/latest.json, appends one line to bench/results/history.jsonl, and exits 0 whatever the
+ * verdicts (non-zero only when the bench broke). `npm run bench -- --compare [N]` prints the last N runs.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './lib/child.js';
 import type { BenchContext } from './lib/context.js';
 import { serverVersion, startServer, type BenchServer } from './lib/database.js';
-import { machineInfo, table, verdict, writeResults, type PartResult } from './lib/report.js';
+import { appendHistory, compareTable, gitState, historyEntry, readHistory } from './lib/history.js';
+import { machineInfo, measuredLabel, table, verdict, writeResults, type PartResult } from './lib/report.js';
 import { issuePart } from './parts/issue.js';
 import { fanoutPart } from './parts/fanout.js';
 import { callnextPart } from './parts/callnext.js';
 import { memoryPart } from './parts/memory.js';
+import { printingPart } from './parts/printing.js';
+import { abusePart } from './parts/abuse.js';
 import { provincePart } from './province.js';
 
-const parts = { issue: issuePart, fanout: fanoutPart, callnext: callnextPart, memory: memoryPart, province: provincePart } as const;
+interface Part {
+  run: (ctx: BenchContext) => Promise<PartResult>;
+  /**
+   * Time the part may take before it cuts its loops short (it still reports what it measured). On an idle
+   * 2-core machine the parts finish well within these; other load on the machine stretches everything.
+   */
+  budgetMs: number;
+  /** Run by a plain `npm run bench` (the default parts together stay under 10 minutes on 2 cores). */
+  byDefault: boolean;
+}
+
+/** One line registers a part; `npm run bench -- <name>` runs it alone. */
+const parts = {
+  issue: { run: issuePart, budgetMs: 50_000, byDefault: true },
+  fanout: { run: fanoutPart, budgetMs: 45_000, byDefault: true },
+  callnext: { run: callnextPart, budgetMs: 45_000, byDefault: true },
+  memory: { run: memoryPart, budgetMs: 65_000, byDefault: true },
+  printing: { run: printingPart, budgetMs: 60_000, byDefault: true },
+  abuse: { run: abusePart, budgetMs: 50_000, byDefault: true },
+  province: { run: provincePart, budgetMs: 230_000, byDefault: false },
+} satisfies Record<string, Part>;
 type PartName = keyof typeof parts;
 const isPart = (s: string): s is PartName => Object.hasOwn(parts, s);
 
-/**
- * Time each part may take before it cuts its loops short (it still reports what it measured). On an idle
- * 2-core machine the parts finish well within these; other load on the machine stretches everything.
- */
-const BUDGET_MS: Record<PartName, number> = { issue: 60_000, fanout: 35_000, callnext: 45_000, memory: 65_000, province: 230_000 };
-/** Past this the bench gives up (children and the embedded server are stopped on exit). */
-const HARD_LIMIT_MS = 9 * 60_000;
+/** Past the selected parts' budgets by this much the bench gives up (children and the embedded server are stopped on exit). */
+const HARD_SLACK_MS = 3 * 60_000;
+const HISTORY_FILE = path.join(repoRoot, 'bench', 'results', 'history.jsonl');
 
 const t0 = Date.now();
 const log = (line: string) => process.stdout.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 
+async function compare(args: string[]): Promise<number> {
+  const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 6);
+  const { entries, skipped } = await readHistory(HISTORY_FILE);
+  console.log(`== the last ${Math.min(n, entries.length)} of ${entries.length} bench runs (${path.relative(process.cwd(), HISTORY_FILE)}) ==`);
+  console.log(compareTable(entries, n));
+  if (skipped) console.log(`  (${skipped} line(s) of the file are not entries of this format and were skipped)`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((a) => a !== '--');
-  const unknown = args.filter((a) => !isPart(a));
+  if (args.includes('--compare')) return compare(args.filter((a) => a !== '--compare'));
+  const names = args.filter((a) => a !== 'all');
+  const unknown = names.filter((a) => !isPart(a));
   if (unknown.length) {
-    process.stderr.write(`unknown part(s): ${unknown.join(', ')}; parts: ${Object.keys(parts).join(', ')}\n`);
+    process.stderr.write(`unknown part(s): ${unknown.join(', ')}; parts: ${Object.keys(parts).join(', ')} (or all); --compare [N] prints the last N runs\n`);
     return 2;
   }
-  const selected: PartName[] = args.length ? (args as PartName[]) : (Object.keys(parts) as PartName[]);
+  const all = Object.keys(parts) as PartName[];
+  const selected: PartName[] = names.length ? (names as PartName[]) : args.includes('all') ? all : all.filter((p) => parts[p].byDefault);
+
+  const hardLimitMs = selected.reduce((sum, p) => sum + parts[p].budgetMs, 0) + HARD_SLACK_MS;
+  const hard = setTimeout(() => {
+    log(`over the hard limit of ${Math.round(hardLimitMs / 1000)} s: giving up`);
+    process.exit(3);
+  }, hardLimitMs);
+  hard.unref();
 
   const machine = machineInfo();
-  log(`Hall Hub bench: ${selected.join(', ')} — node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}`);
+  const loadStart = os.loadavg()[0] ?? 0;
+  log(`Hall Hub bench: ${selected.join(', ')} — node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, load ${loadStart.toFixed(2)}`);
   let server: BenchServer | null = null;
   const results: PartResult[] = [];
   let broken = false;
@@ -49,9 +90,9 @@ async function main(): Promise<number> {
     const ctx: BenchContext = { server, log, deadline: 0 };
     for (const name of selected) {
       log(`--- ${name} ---`);
-      ctx.deadline = Date.now() + BUDGET_MS[name];
+      ctx.deadline = Date.now() + parts[name].budgetMs;
       try {
-        results.push(await parts[name](ctx));
+        results.push(await parts[name].run(ctx));
       } catch (err) {
         broken = true;
         log(`${name} broke: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -60,7 +101,12 @@ async function main(): Promise<number> {
     if (results.length) {
       const file = path.join(repoRoot, 'bench', 'results', 'latest.json');
       await writeResults(file, database, results);
-      log(`results written to ${path.relative(process.cwd(), file)}`);
+      const checks = results.flatMap((r) => r.targets);
+      await appendHistory(
+        HISTORY_FILE,
+        historyEntry({ at: new Date(), git: gitState(repoRoot), loadStart, parts: results.map((r) => r.part), durationS: (Date.now() - t0) / 1000, targets: checks }),
+      );
+      log(`results written to ${path.relative(process.cwd(), file)}, one line appended to ${path.relative(process.cwd(), HISTORY_FILE)}`);
     }
   } finally {
     await server?.stop().catch((err: unknown) => log(`database stop failed: ${String(err)}`));
@@ -68,17 +114,16 @@ async function main(): Promise<number> {
 
   const checks = results.flatMap((r) => r.targets);
   if (checks.length) {
-    console.log(`\n== targets (${machine.cpus} × ${machine.cpuModel}, node ${machine.node}, ${((Date.now() - t0) / 1000).toFixed(0)} s) ==`);
-    console.log(table(['target', 'measured', 'wanted', 'verdict'], checks.map((c) => [c.name, c.value, c.target, verdict(c.pass)])));
+    const loadEnd = os.loadavg()[0] ?? 0;
+    console.log(
+      `\n== targets (${machine.cpus} × ${machine.cpuModel}, node ${machine.node}, ${((Date.now() - t0) / 1000).toFixed(0)} s, load ${loadStart.toFixed(1)} → ${loadEnd.toFixed(1)}) ==`,
+    );
+    console.log(table(['target', 'measured (median of rounds, min–max)', 'wanted', 'verdict'], checks.map((c) => [c.name, measuredLabel(c), c.target, verdict(c.pass)])));
+    if (loadStart > machine.cpus * 0.5) console.log(`  NOTE: the machine was busy (load ${loadStart.toFixed(1)} on ${machine.cpus} cores when the bench started): figures are noisy.`);
+    console.log('  `npm run bench -- --compare` shows this run beside the previous ones.');
   }
   return broken ? 1 : 0;
 }
-
-const hard = setTimeout(() => {
-  log(`over the hard limit of ${HARD_LIMIT_MS / 1000} s: giving up`);
-  process.exit(3);
-}, HARD_LIMIT_MS);
-hard.unref();
 
 main().then(
   (code) => process.exit(code),

@@ -97,8 +97,22 @@ export async function emptyDatabase(server: BenchServer, label: string, poolSize
   };
 }
 
-/** A fresh database, migrated, with the demo hall seeded (kiosk and display tokens, staff canbo1..6). */
-export async function freshDatabase(server: BenchServer, label: string, poolSize = 8): Promise<BenchDatabase> {
+/**
+ * Lifts the hall's per-kiosk ticket pace limit (hall setting `kioskTicketsPerMinute`, 0 = no limit): a load part
+ * drives one kiosk token far faster than a person can, on purpose. Parts that issue at a kiosk's real pace
+ * (printing) keep the hall's default.
+ */
+export async function unlimitedKioskPace(db: Db, hallId: number): Promise<void> {
+  await db.query(`UPDATE halls SET settings = settings || '{"kioskTicketsPerMinute": 0}'::jsonb WHERE id = $1`, [hallId]);
+}
+
+/**
+ * A fresh database, migrated, with the demo hall seeded (kiosk and display tokens, staff canbo1..6); its kiosk
+ * pace limit lifted unless `kioskPace` is 'hall default'.
+ */
+export async function freshDatabase(server: BenchServer, label: string, poolSize = 8, kioskPace: 'unlimited' | 'hall default' = 'unlimited'): Promise<BenchDatabase> {
   const base = await emptyDatabase(server, label, poolSize);
-  return { ...base, demo: await seedDemoHall(base.db) };
+  const demo = await seedDemoHall(base.db);
+  if (kioskPace === 'unlimited') await unlimitedKioskPace(base.db, demo.hallId);
+  return { ...base, demo };
 }

@@ -16,7 +16,43 @@ export type ClientsCommand =
       priorityEvery: number;
       /** Stop starting requests after this long (the count may then fall short). */
       maxMs: number;
+    }
+  | {
+      cmd: 'abuse';
+      url: string;
+      /** One socket per entry, each sending `count` of `event` at once (acknowledged), as an abusive client would. */
+      sockets: { token: string; event: 'board:subscribe' | 'snapshot:get'; count: number }[];
+      /** Give up waiting for acknowledgements after this long. */
+      maxMs: number;
     };
+
+/** What one abusive socket got back. */
+export interface AbuseSocketResult {
+  event: string;
+  sent: number;
+  ok: number;
+  /** Answered with an error (e.g. over a command budget). */
+  refused: number;
+  /** Neither answered nor refused when the socket closed or time ran out. */
+  unanswered: number;
+  /** The hub cut the socket. */
+  disconnected: boolean;
+  /** From the first emit to the last answer (or the cut / time-out), ms. */
+  ms: number;
+  firstError: string | null;
+}
+
+/** Commands to bench/printers.ts: fake TCP receipt printers in a process of their own, like devices on the LAN. */
+export type PrintersCommand = { cmd: 'start'; count: number } | { cmd: 'clock' };
+
+/** Sent by bench/printers.ts, unasked, when printer `printer` cut a page; `lines` is its text. */
+export interface PrintedEvent {
+  event: 'printed';
+  printer: number;
+  lines: string[];
+  /** Epoch ms (performance.timeOrigin + performance.now()) in the printers' process. */
+  at: number;
+}
 
 export interface ConnectResult {
   connected: number;
@@ -68,7 +104,7 @@ export interface HubReadyEvent {
 
 export type Request<C> = C & { id: number };
 export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-export type ChildEvent = ReceivedEvent | HubReadyEvent;
+export type ChildEvent = ReceivedEvent | HubReadyEvent | PrintedEvent;
 
 export const isReply = (m: unknown): m is Reply => typeof m === 'object' && m !== null && 'id' in m && 'ok' in m;
 export const isEvent = (m: unknown): m is ChildEvent => typeof m === 'object' && m !== null && 'event' in m;

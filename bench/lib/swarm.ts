@@ -1,5 +1,5 @@
 import { Child } from './child.js';
-import type { ClientsCommand, ConnectResult, IssueLoadResult, ReceivedEvent } from './messages.js';
+import type { AbuseSocketResult, ClientsCommand, ConnectResult, IssueLoadResult, ReceivedEvent } from './messages.js';
 import { epochNow } from './stats.js';
 
 /**
@@ -37,6 +37,11 @@ export class Swarm {
 
   issue(url: string, token: string, serviceIds: number[], total: number, concurrency: number, priorityEvery = 10, maxMs = 120_000): Promise<IssueLoadResult> {
     return this.child.request<IssueLoadResult>({ cmd: 'issue', url, token, serviceIds, total, concurrency, priorityEvery, maxMs }, maxMs + 60_000);
+  }
+
+  /** Opens one socket per entry, each sending its commands at once; resolves when each socket is answered, cut or timed out. */
+  abuse(url: string, sockets: Extract<ClientsCommand, { cmd: 'abuse' }>['sockets'], maxMs: number): Promise<AbuseSocketResult[]> {
+    return this.child.request<AbuseSocketResult[]>({ cmd: 'abuse', url, sockets, maxMs }, maxMs + 30_000);
   }
 
   /** Estimates the child's clock offset: both use performance.timeOrigin + now(), which can drift apart slightly. */
