@@ -119,6 +119,7 @@ async function abuseOne(url: string, token: string, event: 'board:subscribe' | '
     };
     const timer = setTimeout(finish, maxMs);
     socket.once('disconnect', () => {
+      if (settled) return;
       result.disconnected = true;
       finish();
     });

@@ -126,18 +126,24 @@ export async function abusePart(ctx: BenchContext): Promise<PartResult> {
         const is = summarize(w.issue.map((p) => p.ms));
         ctx.log(
           `abuse: round ${r + 1}/${ROUNDS} ${way.padEnd(5)}: /health p50 ${hs.p50} ms, max ${hs.max} ms; issue p50 ${is.p50} ms, max ${is.max} ms; idle again after ${w.drainMs} ms` +
-            (w.abuse ? `; abusive sockets: ${w.abuse.map((a) => `${a.event} ${a.ok} ok / ${a.refused} refused / ${a.unanswered} unanswered${a.disconnected ? ', cut' : ''} in ${a.ms} ms`).join('; ')}` : ''),
+            (w.abuse
+              ? `; abusive sockets: ${w.abuse.map((a) => `${a.event} ${a.ok} ok / ${a.refused} refused${a.firstError ? ` (${a.firstError})` : ''} / ${a.unanswered} unanswered${a.disconnected ? ', cut by the hub' : ''} in ${a.ms} ms`).join('; ')}`
+              : ''),
         );
       }
     }
 
-    const of = (way: Way, key: 'health' | 'issue') => windows.filter((w) => w.way === way).sort((a, b) => a.round - b.round);
-    const pooled = (way: Way, key: 'health' | 'issue') => of(way, key).flatMap((w) => w[key].map((p) => p.ms));
+    const of = (way: Way) => windows.filter((w) => w.way === way).sort((a, b) => a.round - b.round);
+    const pooled = (way: Way, key: 'health' | 'issue') => of(way).flatMap((w) => w[key].map((p) => p.ms));
+    /** Probes that did not answer 200 / 201, as "n (status×count …)"; status 0 = no answer (connection error or 30 s). */
     const failures = (way: Way, key: 'health' | 'issue') => {
       const expected = key === 'health' ? 200 : 201;
-      return of(way, key).reduce((n, w) => n + w[key].filter((p) => p.status !== expected).length, 0);
+      const byStatus = new Map<number, number>();
+      for (const w of of(way)) for (const p of w[key]) if (p.status !== expected) byStatus.set(p.status, (byStatus.get(p.status) ?? 0) + 1);
+      const n = [...byStatus.values()].reduce((a, b) => a + b, 0);
+      return n ? `${n} (${[...byStatus].map(([st, c]) => `${st}×${c}`).join(' ')})` : '0';
     };
-    const perRoundTail = (way: Way, key: 'health' | 'issue') => of(way, key).map((w) => tail(w[key].map((p) => p.ms)));
+    const perRoundTail = (way: Way, key: 'health' | 'issue') => of(way).map((w) => tail(w[key].map((p) => p.ms)));
     const figure = (key: 'health' | 'issue') => {
       const quietRounds = perRoundTail('quiet', key);
       const abuseRounds = perRoundTail('abuse', key);

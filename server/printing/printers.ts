@@ -32,18 +32,37 @@ export class PrinterPool {
     return this.backlog.get(target) ?? 0;
   }
 
-  /** Runs `work` with the printer's port after the work submitted before it. */
-  run<T>(target: string, work: (port: TicketPrinterPort) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('printing is stopping'));
+  /**
+   * Takes a place in the printer's backlog now, with no await between the check and the count (concurrent
+   * submissions could otherwise all pass the check), or answers false when MAX_BACKLOG jobs already wait.
+   * The place is used by `run(target, work, true)` or given back with `release`.
+   */
+  reserve(target: string): boolean {
+    if (this.closed || this.pending(target) >= MAX_BACKLOG) return false;
     this.backlog.set(target, this.pending(target) + 1);
+    return true;
+  }
+
+  /** Gives back a place taken with `reserve` that will not run. */
+  release(target: string): void {
+    const left = this.pending(target) - 1;
+    if (left > 0) this.backlog.set(target, left);
+    else this.backlog.delete(target);
+  }
+
+  /** Runs `work` with the printer's port after the work submitted before it (in the place `reserve` took, when `reserved`). */
+  run<T>(target: string, work: (port: TicketPrinterPort) => Promise<T>, reserved = false): Promise<T> {
+    if (this.closed) {
+      if (reserved) this.release(target);
+      return Promise.reject(new Error('printing is stopping'));
+    }
+    if (!reserved) this.backlog.set(target, this.pending(target) + 1);
     const task = async () => work(await this.port(target));
     const result = (this.chains.get(target) ?? Promise.resolve()).then(task, task);
     const settled = result
       .catch(() => undefined)
       .finally(() => {
-        const left = this.pending(target) - 1;
-        if (left > 0) this.backlog.set(target, left);
-        else this.backlog.delete(target);
+        this.release(target);
         if (this.chains.get(target) === settled) this.chains.delete(target);
       });
     this.chains.set(target, settled);

@@ -313,8 +313,14 @@ export class PrintingService {
       case 'none':
         return failNow('no_printer', route.reason);
       case 'direct': {
-        if (this.printers.pending(route.target) >= MAX_BACKLOG) return failNow('error', `Máy in đang bận: ${MAX_BACKLOG} lệnh in đang chờ`);
-        const job = await repo.insertJob(this.hub.db, { ...base, agentId: null });
+        if (!this.printers.reserve(route.target)) return failNow('error', `Máy in đang bận: ${MAX_BACKLOG} lệnh in đang chờ`);
+        let job: repo.PrintJobRow;
+        try {
+          job = await repo.insertJob(this.hub.db, { ...base, agentId: null });
+        } catch (err) {
+          this.printers.release(route.target);
+          throw err;
+        }
         const done = this.runDirect(job, route.target, route.device).catch((err: unknown) => this.hub.log.error({ err, jobId: job.id }, 'print job crashed'));
         return { job, done, settles: true };
       }
@@ -327,6 +333,7 @@ export class PrintingService {
     }
   }
 
+  /** Prints a job in the backlog place `submit` reserved for it. */
   private async runDirect(queued: repo.PrintJobRow, target: string, device: repo.PrintDeviceRow): Promise<void> {
     await this.printers.run(target, async (port) => {
       if (!(await repo.claimForPrinting(this.hub.db, queued.id, this.ttlSeconds))) return; // expired while waiting
@@ -348,7 +355,7 @@ export class PrintingService {
         this.hub.log.warn({ err, deviceId: device.id }, 'printer fault not recorded'),
       );
       this.notify(job, job.status === 'printed', state, message);
-    });
+    }, true);
   }
 
   private async sendToAgent(job: repo.PrintJobRow): Promise<void> {

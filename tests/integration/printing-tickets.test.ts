@@ -217,6 +217,25 @@ describe('printing tickets on a kiosk printer the hub drives', () => {
     expect(Object.keys(doc.paths['/api/v1/print-jobs'] ?? {})).toContain('get');
   });
 
+  it('keeps at most 20 jobs waiting for one printer under a burst, refusing the rest at once as "printer busy"', async () => {
+    // A burst no person makes (the bench once drove one kiosk token from 16 clients): the kiosk pace limit lifted.
+    await dbh.db.query(`UPDATE halls SET settings = settings || '{"kioskTicketsPerMinute": 0}'::jsonb WHERE id = $1`, [demo.hallId]);
+    const { fake, device } = await kiosk('?timeout=4000');
+    fake.stall(0); // the first job never gets through while the burst arrives: nothing leaves the backlog
+    const tickets = await Promise.all(Array.from({ length: 32 }, (_, i) => issue(device.token, (i % 2) + 1)));
+    const ids = new Set(tickets.map((t) => t.id));
+    const jobs = async () => (await api<PrintJob[]>(hub, 'GET', '/print-jobs?limit=500', manager)).body.filter((j) => j.ticketId !== null && ids.has(j.ticketId));
+    const all = await eventually(async () => {
+      const list = await jobs();
+      return list.length === tickets.length ? list : null;
+    }, 15_000, 'a print job for every ticket');
+    const refused = all.filter((j) => j.status === 'failed' && /đang bận/.test(j.error ?? ''));
+    expect(refused).toHaveLength(tickets.length - 20);
+    fake.unstall();
+    await eventually(async () => (await jobs()).every((j) => j.status !== 'queued'), 30_000, 'the backlog printed');
+    expect((await jobs()).filter((j) => j.status === 'printed').length).toBeGreaterThanOrEqual(19);
+  });
+
   it('prints every ticket of a burst, one whole ticket at a time', async () => {
     const { fake, device } = await kiosk();
     const tickets = await Promise.all([1, 2, 1, 2, 1].map((serviceId) => issue(device.token, serviceId)));
