@@ -33,7 +33,7 @@ interface Part {
 /** One line registers a part; `npm run bench -- <name>` runs it alone. */
 const parts = {
   issue: { run: issuePart, budgetMs: 50_000, byDefault: true },
-  fanout: { run: fanoutPart, budgetMs: 45_000, byDefault: true },
+  fanout: { run: fanoutPart, budgetMs: 60_000, byDefault: true },
   callnext: { run: callnextPart, budgetMs: 45_000, byDefault: true },
   memory: { run: memoryPart, budgetMs: 65_000, byDefault: true },
   printing: { run: printingPart, budgetMs: 60_000, byDefault: true },
@@ -43,7 +43,10 @@ const parts = {
 type PartName = keyof typeof parts;
 const isPart = (s: string): s is PartName => Object.hasOwn(parts, s);
 
-/** Past the selected parts' budgets by this much the bench gives up (children and the embedded server are stopped on exit). */
+/**
+ * Past twice the selected parts' budgets and this much the bench gives up (children and the embedded server are
+ * stopped on exit): only a hung part gets there, a busy machine stretches a run well below it.
+ */
 const HARD_SLACK_MS = 3 * 60_000;
 const HISTORY_FILE = path.join(repoRoot, 'bench', 'results', 'history.jsonl');
 
@@ -71,7 +74,7 @@ async function main(): Promise<number> {
   const all = Object.keys(parts) as PartName[];
   const selected: PartName[] = names.length ? (names as PartName[]) : args.includes('all') ? all : all.filter((p) => parts[p].byDefault);
 
-  const hardLimitMs = selected.reduce((sum, p) => sum + parts[p].budgetMs, 0) + HARD_SLACK_MS;
+  const hardLimitMs = 2 * selected.reduce((sum, p) => sum + parts[p].budgetMs, 0) + HARD_SLACK_MS;
   const hard = setTimeout(() => {
     log(`over the hard limit of ${Math.round(hardLimitMs / 1000)} s: giving up`);
     process.exit(3);
