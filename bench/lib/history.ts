@@ -147,6 +147,20 @@ export function cell(t: HistoryTarget | undefined): string {
   return `${value}${range}${mark}`;
 }
 
+/** Two runs of the whole bench on a quiet machine should agree on each target's median within this (issue #21). */
+export const AGREE_PCT = 15;
+
+/** "+8 %" between the last two runs that measured the target (relative to the earlier one); "!" past AGREE_PCT. */
+export function apart(targets: readonly (HistoryTarget | undefined)[]): string {
+  const measured = targets.filter((t): t is HistoryTarget => t !== undefined && Number.isFinite(t.median));
+  if (measured.length < 2) return '';
+  const a = measured[measured.length - 2]!.median;
+  const b = measured[measured.length - 1]!.median;
+  if (a === 0) return b === 0 ? '0 %' : '';
+  const pct = ((b - a) / Math.abs(a)) * 100;
+  return `${pct >= 0 ? '+' : ''}${Math.round(pct)} %${Math.abs(pct) > AGREE_PCT ? ' !' : ''}`;
+}
+
 /**
  * The last `last` runs side by side: one row per target (in the order they first appear), one column per run,
  * oldest on the left; under the table, each run's machine, Node.js line, load and commit.
@@ -156,8 +170,8 @@ export function compareTable(entries: readonly HistoryEntry[], last = 6): string
   if (!runs.length) return 'no bench runs recorded yet (bench/results/history.jsonl is empty)';
   const names: string[] = [];
   for (const r of runs) for (const n of Object.keys(r.targets)) if (!names.includes(n)) names.push(n);
-  const header = ['target', ...runs.map((_, i) => `#${i + 1}`)];
-  const rows = names.map((n) => [n, ...runs.map((r) => cell(r.targets[n]))]);
+  const header = ['target', ...runs.map((_, i) => `#${i + 1}`), 'last two apart'];
+  const rows = names.map((n) => [n, ...runs.map((r) => cell(r.targets[n])), apart(runs.map((r) => r.targets[n]))]);
   const machines = new Set(runs.map((r) => `${r.machine.cpus} × ${r.machine.cpuModel}`));
   const lines = [
     table(header, rows),
@@ -167,7 +181,7 @@ export function compareTable(entries: readonly HistoryEntry[], last = 6): string
         `#${i + 1}  ${r.at.slice(0, 16).replace('T', ' ')} UTC  commit ${r.commit ?? '?'}${r.dirty ? '+changes' : ''}  node ${r.node}  ` +
         `${r.machine.cpus} × ${r.machine.cpuModel}  load ${r.load.start}→${r.load.end}  ${r.durationS} s  parts: ${r.parts.join(', ')}`,
     ),
-    '  value = the median over rounds (min–max of the rounds); ✓ / ✗ = the target met / missed.',
+    `  value = the median over rounds (min–max of the rounds); ✓ / ✗ = the target met / missed; last two apart = how far the two latest runs' medians differ (! over ${AGREE_PCT} %).`,
   ];
   if (machines.size > 1) lines.push('  NOTE: these runs are from different machines: compare with care.');
   return lines.join('\n');

@@ -15,7 +15,7 @@ import {
   tail,
   tailLabel,
 } from '../../bench/lib/stats.js';
-import { appendHistory, cell, compareTable, historyEntry, historyLine, parseHistory, readHistory, type HistoryEntry } from '../../bench/lib/history.js';
+import { apart, appendHistory, cell, compareTable, historyEntry, historyLine, parseHistory, readHistory, type HistoryEntry } from '../../bench/lib/history.js';
 import { roundTarget } from '../../bench/lib/report.js';
 
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from);
@@ -192,5 +192,15 @@ describe('bench history file', () => {
     expect(out).toContain('#2  2026-12-03 09:00 UTC  commit def7654321');
     expect(out).toContain(`node ${process.version}`);
     expect(compareTable([])).toContain('no bench runs recorded yet');
+    // 1.2 → 1.5 is 25 % apart: over the 15 % two quiet runs may differ by.
+    expect(row.trimEnd().endsWith('+25 % !')).toBe(true);
+  });
+
+  it('says how far the last two runs of a target are apart, flagging more than 15 %', () => {
+    const t = (median: number) => ({ median, min: null, max: null, rounds: null, target: '—', pass: null });
+    expect(apart([t(1), t(1.1)])).toBe('+10 %');
+    expect(apart([t(1), t(2), undefined, t(1.6)])).toBe('-20 % !');
+    expect(apart([t(1)])).toBe('');
+    expect(apart([t(0), t(0)])).toBe('0 %');
   });
 });
