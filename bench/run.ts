@@ -49,6 +49,7 @@ const isPart = (s: string): s is PartName => Object.hasOwn(parts, s);
  */
 const HARD_SLACK_MS = 3 * 60_000;
 const HISTORY_FILE = path.join(repoRoot, 'bench', 'results', 'history.jsonl');
+const resultsFile = path.join(repoRoot, 'bench', 'results', 'latest.json');
 
 const t0 = Date.now();
 const log = (line: string) => process.stdout.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
@@ -95,21 +96,22 @@ async function main(): Promise<number> {
       log(`--- ${name} ---`);
       ctx.deadline = Date.now() + parts[name].budgetMs;
       try {
-        results.push(await parts[name].run(ctx));
+        const result = await parts[name].run(ctx);
+        results.push(result);
+        // Written part by part, so a run stopped later keeps what it measured.
+        await writeResults(resultsFile, database, [result]);
       } catch (err) {
         broken = true;
         log(`${name} broke: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     }
     if (results.length) {
-      const file = path.join(repoRoot, 'bench', 'results', 'latest.json');
-      await writeResults(file, database, results);
       const checks = results.flatMap((r) => r.targets);
       await appendHistory(
         HISTORY_FILE,
         historyEntry({ at: new Date(), git: gitState(repoRoot), loadStart, parts: results.map((r) => r.part), durationS: (Date.now() - t0) / 1000, targets: checks }),
       );
-      log(`results written to ${path.relative(process.cwd(), file)}, one line appended to ${path.relative(process.cwd(), HISTORY_FILE)}`);
+      log(`results written to ${path.relative(process.cwd(), resultsFile)}, one line appended to ${path.relative(process.cwd(), HISTORY_FILE)}`);
     }
   } finally {
     await server?.stop().catch((err: unknown) => log(`database stop failed: ${String(err)}`));
