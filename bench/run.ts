@@ -84,6 +84,8 @@ async function main(): Promise<number> {
 
   const machine = machineInfo();
   const loadStart = os.loadavg()[0] ?? 0;
+  // The checkout as the run starts: a commit made while it runs is not what it measured.
+  const git = gitState(repoRoot);
   log(`Hall Hub bench: ${selected.join(', ')} — node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, load ${loadStart.toFixed(2)}`);
   let server: BenchServer | null = null;
   const results: PartResult[] = [];
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
       const checks = results.flatMap((r) => r.targets);
       await appendHistory(
         HISTORY_FILE,
-        historyEntry({ at: new Date(), git: gitState(repoRoot), loadStart, parts: results.map((r) => r.part), durationS: (Date.now() - t0) / 1000, targets: checks }),
+        historyEntry({ at: new Date(), git, loadStart, parts: results.map((r) => r.part), durationS: (Date.now() - t0) / 1000, targets: checks }),
       );
       log(`results written to ${path.relative(process.cwd(), resultsFile)}, one line appended to ${path.relative(process.cwd(), HISTORY_FILE)}`);
     }

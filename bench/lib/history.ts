@@ -46,11 +46,16 @@ export interface HistoryEntry {
   targets: Record<string, HistoryTarget>;
 }
 
-/** The commit and whether the work tree has changes (git not found: null, false). */
+/** The commit and whether the work tree has changes outside bench/results (git not found: null, false). */
 export function gitState(cwd: string): { commit: string | null; dirty: boolean } {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // The bench's own output (bench/results) does not make a checkout "changed".
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return { commit: commit || null, dirty: status.trim().length > 0 };
   } catch {
     return { commit: null, dirty: false };
