@@ -218,11 +218,14 @@ describe('printing tickets on a kiosk printer the hub drives', () => {
   });
 
   it('keeps at most 20 jobs waiting for one printer under a burst, refusing the rest at once as "printer busy"', async () => {
-    // A burst no person makes (the bench once drove one kiosk token from 16 clients): the kiosk pace limit lifted.
-    await dbh.db.query(`UPDATE halls SET settings = settings || '{"kioskTicketsPerMinute": 0}'::jsonb WHERE id = $1`, [demo.hallId]);
     const { fake, device } = await kiosk('?timeout=4000');
     fake.stall(0); // the first job never gets through while the burst arrives: nothing leaves the backlog
-    const tickets = await Promise.all(Array.from({ length: 32 }, (_, i) => issue(device.token, (i % 2) + 1)));
+    // 32 tickets of this kiosk announced at the same moment (a burst no person makes): every print starts concurrently.
+    const tickets = [];
+    for (let i = 0; i < 32; i++) tickets.push(await hub.hub.queue.issue(demo.hallId, (i % 2) + 1, false, null));
+    for (const t of tickets) {
+      hub.hub.bus.emit('ticket.issued', { hallId: demo.hallId, ticketId: t.id, serviceId: t.serviceId, number: t.number, priority: false, deviceId: device.id, ahead: 0, estimatedWaitMinutes: 0 });
+    }
     const ids = new Set(tickets.map((t) => t.id));
     const jobs = async () => (await api<PrintJob[]>(hub, 'GET', '/print-jobs?limit=500', manager)).body.filter((j) => j.ticketId !== null && ids.has(j.ticketId));
     const all = await eventually(async () => {
