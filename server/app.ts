@@ -21,7 +21,7 @@ import { createFeatures, type Drivers } from './features.js';
 import { Wiring } from './wiring.js';
 import { registerErrorHandlers } from './http/errors.js';
 import { registerScreens } from './screens/screens.js';
-import { registerHealthCheck } from './http/health.js';
+import { registerHealthCheck, type EmbeddedState } from './http/health.js';
 
 export interface RouteAccess {
   method: string;
@@ -59,7 +59,7 @@ export function createHub(config: Config, db: Db, log: FastifyBaseLogger): Hub {
 }
 
 /** Builds the whole hub on a database pool: plugins, features (routes, listeners, socket commands), screens. What tests build. */
-export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyBaseLogger | false; drivers?: Drivers }): Promise<BuiltApp> {
+export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyBaseLogger | false; drivers?: Drivers; embeddedDatabase?: EmbeddedState }): Promise<BuiltApp> {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: opts.logger === false ? false : { level: opts.config.logLevel } }),
     bodyLimit: 256 * 1024,
@@ -130,7 +130,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
       { prefix: '/api/v1' },
     );
 
-    registerHealthCheck(app, opts.db);
+    registerHealthCheck(app, opts.db, opts.embeddedDatabase);
     registerScreens(app);
 
     await wiring.start();

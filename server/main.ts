@@ -1,25 +1,80 @@
+import { checkNode } from './node-check.mjs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from './config.js';
 import { createPool } from './db/pool.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { EmbeddedDatabaseError, startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedEvent } from './db/embedded.js';
+import { acquireHubPid, HubPidError } from './hub-pid.js';
 import { migrate } from './db/migrate.js';
 import { firstHall, insertHall } from './admin/setup.repo.js';
 import { seedDemoHall, DEMO_STAFF_PASSWORD, type DemoHall } from './demo/seed.js';
 import { AuthService } from './auth/auth.service.js';
 import { buildApp } from './app.js';
 
+const nodeCheck = checkNode();
+if (!nodeCheck.ok) {
+  process.stderr.write(`${nodeCheck.message}\n`);
+  process.exit(1);
+}
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
+if (nodeCheck.warning) log.warn(nodeCheck.warning);
 
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+/** A start-up problem the operator fixes: one line on stderr and in the log, no stack trace. */
+function refuse(err: unknown): never {
+  if (err instanceof EmbeddedDatabaseError || err instanceof HubPidError) {
+    log.fatal(err.message);
+    process.stderr.write(`Hall Hub cannot start: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+if (process.getuid?.() === 0) {
+  log.warn('the hub runs as root: a fault in it or in a library it uses can do anything on this PC. Run it as a user of its own (README, Deployment: User=hallhub)');
+}
+
+const hubPid = await acquireHubPid(config.dataDir).catch(refuse);
+process.on('exit', () => hubPid.release());
+
+function onEmbeddedEvent(e: EmbeddedEvent): void {
+  switch (e.type) {
+    case 'down':
+      log.error({ code: e.code, signal: e.signal, lastLog: e.lastLog }, `embedded PostgreSQL stopped unexpectedly (${e.signal ?? `exit code ${e.code}`}): restarting it in ${e.retryInMs} ms; requests answer 503 meanwhile`);
+      break;
+    case 'retry-failed':
+      log.error({ attempt: e.attempt }, `embedded PostgreSQL did not start again (attempt ${e.attempt}): ${e.message}; next try in ${e.retryInMs} ms`);
+      break;
+    case 'up':
+      log.warn({ downForMs: e.downForMs, attempts: e.attempts }, `embedded PostgreSQL is running again after ${(e.downForMs / 1000).toFixed(1)} s`);
+      break;
+    case 'stale-cluster-stopped':
+      log.warn({ postmasterPid: e.pid }, `stopped the embedded PostgreSQL (process ${e.pid}) that a previous hub on this DATA_DIR left running`);
+      break;
+    case 'stale-lock-removed':
+      log.warn({ file: e.file }, `embedded PostgreSQL: ${e.reason}; moved to ${e.file}`);
+      break;
+    case 'converted':
+      log.warn(`embedded PostgreSQL converted: ${e.what}`);
+      break;
+    case 'binaries-copied':
+      log.info(`PostgreSQL binaries linked into ${e.to} (the postgres user cannot reach node_modules)`);
+      break;
+    default: {
+      const never: never = e;
+      throw new Error(`unknown embedded event ${JSON.stringify(never)}`);
+    }
+  }
+}
 
 let embedded: EmbeddedDatabase | null = null;
 let url = config.databaseUrl;
 if (!url) {
   log.info({ dataDir: config.dataDir }, 'starting embedded PostgreSQL');
-  embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => log.debug({ pg: line }) });
+  embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => log.debug({ pg: line }), onEvent: onEmbeddedEvent }).catch(refuse);
   url = embedded.url;
 }
 const db = createPool(url, 30);
@@ -42,7 +97,7 @@ if (!hall) {
 }
 const admin = await new AuthService(db, config.sessionHours).ensureAdmin(hall.id, config.adminPassword);
 
-const { app } = await buildApp({ config, db, logger: log });
+const { app } = await buildApp({ config, db, logger: log, ...(embedded ? { embeddedDatabase: embedded } : {}) });
 await app.listen({ host: config.host, port: config.port });
 
 const base = config.publicUrl;
@@ -73,6 +128,7 @@ async function stop(signal: string) {
   await app.close().catch((err: unknown) => log.error({ err }, 'close failed'));
   await db.end().catch(() => undefined);
   await embedded?.stop().catch((err: unknown) => log.error({ err }, 'embedded PostgreSQL stop failed'));
+  hubPid.release();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

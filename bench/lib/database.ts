@@ -32,7 +32,7 @@ export async function startServer(log: (line: string) => void): Promise<BenchSer
     };
   }
   const started = Date.now();
-  const embedded = await startEmbeddedPostgres({ dataDir: scratchDir, database: 'postgres' });
+  const embedded = await startEmbeddedPostgres({ dataDir: scratchDir, database: 'postgres', createDatabases: true });
   log(`embedded PostgreSQL up in ${Date.now() - started} ms (${scratchDir})`);
   return {
     adminUrl: embedded.url,

@@ -6,12 +6,17 @@ import type { Principal } from '../auth/principal.js';
 /**
  * Records every state-changing API request (POST/PUT/PATCH/DELETE under /api/v1 that succeeded, and
  * refusals of authenticated callers) after its response. Entries are written in batches every 200 ms
- * so the audit costs one INSERT per burst, not one per request.
+ * so the audit costs one INSERT per burst, not one per request. A batch the database refuses (it is away)
+ * stays buffered, in order, and is written again with back-off until it is stored.
  */
 export class AuditLog {
   private buffer: AuditEntry[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private failures = 0;
+  private stopped = false;
+  /** Entries kept while the database is away; past this many the oldest go (logged), so memory stays bounded. */
+  static readonly maxBuffered = 100_000;
 
   constructor(
     private readonly db: Db,
@@ -52,25 +57,42 @@ export class AuditLog {
     this.timer.unref();
   }
 
-  /** Writes what is buffered; never throws (a failed batch is logged and dropped). */
+  /** Writes what is buffered; never throws (a failed batch goes back to the front of the buffer and is retried). */
   flush(): Promise<void> {
-    const batch = this.buffer;
-    this.buffer = [];
     this.flushing = this.flushing.then(async () => {
+      const batch = this.buffer;
+      this.buffer = [];
       if (!batch.length) return;
       try {
         await insertAuditEntries(this.db, batch);
+        if (this.failures) this.log.info({ entries: batch.length }, 'audit entries kept while the database was away are written');
+        this.failures = 0;
       } catch (err) {
-        this.log.error({ err, entries: batch.length }, 'audit entries not written');
+        this.buffer = batch.concat(this.buffer);
+        const over = this.buffer.length - AuditLog.maxBuffered;
+        if (over > 0) {
+          this.buffer.splice(0, over);
+          this.log.error({ entries: over }, 'audit buffer full while the database is away: oldest entries dropped');
+        }
+        this.failures++;
+        if (this.failures === 1 || this.failures % 10 === 0) this.log.error({ err, entries: this.buffer.length }, 'audit entries not written yet: kept and retried');
+        if (!this.stopped) this.flushSoon(Math.min(30_000, 500 * 2 ** Math.min(this.failures - 1, 6)));
       }
     });
     return this.flushing;
   }
 
+  /** Entries recorded and not yet stored. */
+  pending(): number {
+    return this.buffer.length;
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flush();
+    if (this.buffer.length) this.log.error({ entries: this.buffer.length }, 'hub stopping while the database is away: audit entries not written');
   }
 }
 

@@ -26,7 +26,7 @@ export async function setup(project: TestProject) {
   }
   dir = await mkdtemp(path.join(os.tmpdir(), 'hallhub-test-'));
   await chmod(dir, 0o755);
-  embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' });
+  embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres', createDatabases: true });
   project.provide('pgUrl', embedded.url);
 }
 
