@@ -64,7 +64,7 @@ interface Secret {
   hub: string;
 }
 
-interface RunAs {
+export interface RunAs {
   uid: number;
   gid: number;
 }
@@ -245,6 +245,20 @@ export async function startEmbeddedPostgres(opts: {
       await shutdown(child, exited);
     },
   };
+}
+
+/**
+ * The binaries this machine's embedded PostgreSQL runs, and the user it runs them as (null: this process's own);
+ * as root they are made reachable under `<dataDir>/pg-bin` when needed. For tools and tests that drive a cluster.
+ */
+export async function postgresBinaries(dataDir: string): Promise<{ postgres: string; initdb: string; runAs: RunAs | null }> {
+  const runAs = process.getuid?.() === 0 ? postgresUser() : null;
+  await mkdir(dataDir, { recursive: true });
+  if (runAs) {
+    await chown(dataDir, 0, runAs.gid);
+    await chmod(dataDir, 0o710);
+  }
+  return { ...(await binaries(embeddedPaths(dataDir).binaries, runAs, () => undefined)), runAs };
 }
 
 /** The URL of `database` for `user` over the socket in `socketDir` (host given as a parameter, as libpq and pg read it). */
@@ -439,7 +453,7 @@ async function clearStale(cluster: string, emit: (e: EmbeddedEvent) => void): Pr
   if (wellFormed && !alive(pid)) return; // PostgreSQL removes its own stale lock file
   const aside = `${file}.stale-${Date.now()}`;
   await rename(file, aside);
-  emit({ type: 'stale-lock-removed', file: aside, reason: wellFormed ? `process ${pid} is not a PostgreSQL of this cluster` : 'the file is corrupt' });
+  emit({ type: 'stale-lock-removed', file: aside, reason: wellFormed ? `postmaster.pid names process ${pid}, which is no PostgreSQL of this cluster (a pid reused after a restart)` : 'postmaster.pid is corrupt (a power cut?) and no process runs on the cluster' });
 }
 
 /** Process ids whose working folder is `dir` (a postmaster and its backends chdir into the cluster). */
