@@ -73,12 +73,12 @@ export const VoiceAudioQuery = Type.Object({ chime: Type.Optional(Type.Union([Ty
 export const HealthFault = Type.Object({ code: Type.String(), message: Type.String(), since: Type.String() });
 export type HealthFault = Static<typeof HealthFault>;
 
-export const DriverKind = Type.Union([Type.Literal('voice'), Type.Literal('led'), Type.Literal('keypad')]);
+export const DriverKind = Type.Union([Type.Literal('voice'), Type.Literal('led'), Type.Literal('keypad'), Type.Literal('database')]);
 export type DriverKind = Static<typeof DriverKind>;
 
 /** One of the hub's own hardware drivers (the speech engine, an LED counter display, a calling keypad). */
 export const DriverHealth = Type.Object({
-  /** Stable name: "voice", "led:<counterNumber>", "keypad:<counterNumber>". */
+  /** Stable name: "voice", "led:<counterNumber>", "keypad:<counterNumber>", "database" (the embedded PostgreSQL). */
   driver: Type.String(),
   kind: DriverKind,
   /** The hub process (HUB_NODE, default the host name) that runs the driver. */

@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { createPool } from './db/pool.js';
 import { EmbeddedDatabaseError, startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedEvent } from './db/embedded.js';
 import { acquireHubPid, HubPidError } from './hub-pid.js';
+import { hallIds } from './hardware/voice/voice.repo.js';
 import { migrate } from './db/migrate.js';
 import { firstHall, insertHall } from './admin/setup.repo.js';
 import { seedDemoHall, DEMO_STAFF_PASSWORD, type DemoHall } from './demo/seed.js';
@@ -50,6 +51,7 @@ function onEmbeddedEvent(e: EmbeddedEvent): void {
       break;
     case 'up':
       log.warn({ downForMs: e.downForMs, attempts: e.attempts }, `embedded PostgreSQL is running again after ${(e.downForMs / 1000).toFixed(1)} s`);
+      reportRestart(e.downForMs);
       break;
     case 'stale-cluster-stopped':
       log.warn({ postmasterPid: e.pid }, `stopped the embedded PostgreSQL (process ${e.pid}) that a previous hub on this DATA_DIR left running`);
@@ -68,6 +70,12 @@ function onEmbeddedEvent(e: EmbeddedEvent): void {
       throw new Error(`unknown embedded event ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** The board's alarm for a restart of the embedded PostgreSQL: a fault of the `database` driver for a while. */
+let onRestart: (downForMs: number) => void = () => undefined;
+function reportRestart(downForMs: number): void {
+  onRestart(downForMs);
 }
 
 let embedded: EmbeddedDatabase | null = null;
@@ -97,7 +105,24 @@ if (!hall) {
 }
 const admin = await new AuthService(db, config.sessionHours).ensureAdmin(hall.id, config.adminPassword);
 
-const { app } = await buildApp({ config, db, logger: log, ...(embedded ? { embeddedDatabase: embedded } : {}) });
+const { app, hub } = await buildApp({ config, db, logger: log, ...(embedded ? { embeddedDatabase: embedded } : {}) });
+let clearAlarm: NodeJS.Timeout | null = null;
+onRestart = (downForMs) => {
+  const at = new Date().toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit' });
+  const seconds = Math.max(1, Math.round(downForMs / 1000));
+  const message = `Cơ sở dữ liệu (PostgreSQL nhúng) bị dừng và đã tự khởi động lại lúc ${at}, gián đoạn ${seconds} giây / embedded PostgreSQL restarted after ${seconds} s`;
+  const report = (faults: { code: string; message: string }[]) =>
+    hallIds(db).then(
+      (ids) => {
+        for (const hallId of ids) hub.bus.emit('driver.health', { hallId, driver: 'database', kind: 'database', path: null, counterNumber: null, online: true, faults });
+      },
+      (err: unknown) => log.warn({ err }, 'database restart not reported to the board'),
+    );
+  void report([{ code: 'database_restarted', message }]);
+  if (clearAlarm) clearTimeout(clearAlarm);
+  clearAlarm = setTimeout(() => void report([]), 15 * 60_000);
+  clearAlarm.unref();
+};
 await app.listen({ host: config.host, port: config.port });
 
 const base = config.publicUrl;

@@ -182,6 +182,16 @@ describe('the embedded PostgreSQL of npm start', () => {
     expect(hub.output()).toMatch(/embedded PostgreSQL stopped unexpectedly \(exit code 137\): restarting it/);
     expect(hub.output()).toMatch(/embedded PostgreSQL is running again after \d+\.\d s/);
 
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'quanly', password: 'demo12345' }) });
+    const manager = ((await login.json()) as { token: string }).token;
+    await expect
+      .poll(async () => {
+        const r = await fetch(`${base}/api/v1/hardware/health`, { headers: { authorization: `Bearer ${manager}` } });
+        const body = (await r.json()) as { drivers: { driver: string; kind: string; faults: { code: string; message: string }[] }[] };
+        return body.drivers.find((d) => d.driver === 'database');
+      }, { timeout: 20_000 })
+      .toMatchObject({ kind: 'database', faults: [{ code: 'database_restarted', message: expect.stringMatching(/^Cơ sở dữ liệu \(PostgreSQL nhúng\) bị dừng và đã tự khởi động lại lúc \d\d:\d\d, gián đoạn \d+ giây/) }] });
+
     const c = await hubClient(DATA_DIR);
     try {
       const { rows } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets`);
