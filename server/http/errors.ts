@@ -33,7 +33,7 @@ export function registerErrorHandlers(app: App): void {
     } else if (pgCode && clientPgCodes[pgCode]) {
       [status, code] = clientPgCodes[pgCode];
       message = 'Dữ liệu không hợp lệ / invalid data';
-    } else if (pgCode && unavailablePgCodes.has(pgCode)) {
+    } else if (pgCode && (unavailablePgCodes.has(pgCode) || (pgCode === 'ENOENT' && (err as { syscall?: string }).syscall === 'connect'))) {
       status = 503;
       code = 'unavailable';
       message = 'Cơ sở dữ liệu tạm thời không trả lời / database unavailable, retry shortly';
