@@ -121,6 +121,7 @@ describe('the embedded PostgreSQL of npm start', () => {
     const token = new URL(kiosk[1]!).searchParams.get('token')!;
     expect((await issue(base, token)).number).toBe('A001');
     expect((await readFile(path.join(DATA_DIR, 'hub.pid'), 'utf8')).trim()).toBe(String(first.child.pid));
+    expect(first.output().includes('the hub runs as root: a fault in it or in a library it uses can do anything on this PC')).toBe(isRoot);
 
     const second = startHub({ ...env, PORT: String(await freePort()) });
     expect(await second.exited).toBe(1);
