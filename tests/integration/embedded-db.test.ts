@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -80,6 +80,23 @@ function alive(pid: number): boolean {
   }
 }
 
+function parentOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const e of await readdir('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (parentOf(Number(e)) === pid) out.push(Number(e));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 async function postmasterPid(dataDir: string): Promise<number> {
   return Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 }
@@ -137,8 +154,22 @@ describe('the embedded PostgreSQL of npm start', () => {
     const again = startHub(env);
     await waitFor(again, /Hall Hub is running/);
     expect((await issue(base, token)).number).toBe('A002');
-    again.child.kill('SIGTERM');
-    expect(await again.exited).toBe(0);
+
+    // A postmaster left running by other means (its watchdog killed with the hub) is stopped by the next start.
+    const orphan = await postmasterPid(DATA_DIR);
+    const watchdog = parentOf(orphan);
+    const doomed = [again.child.pid!, watchdog, ...(await childrenOf(watchdog)).filter((p) => p !== orphan)];
+    for (const pid of doomed) process.kill(pid, 'SIGKILL');
+    await again.exited;
+    await sleep(1500);
+    expect(alive(orphan)).toBe(true);
+    const third = startHub(env);
+    await waitFor(third, /Hall Hub is running/);
+    expect(third.output()).toContain(`stopped the embedded PostgreSQL (process ${orphan}) that a previous hub on this DATA_DIR left running`);
+    expect(alive(orphan)).toBe(false);
+    expect((await issue(base, token)).number).toBe('A003');
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
     expect(existsSync(path.join(DATA_DIR, 'hub.pid'))).toBe(false);
   });
 
