@@ -102,7 +102,7 @@ export async function startEmbeddedPostgres(opts: {
 
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (runAs) {
-    await chown(dataDir, 0, runAs.gid);
+    await chown(dataDir, (await stat(dataDir)).uid, runAs.gid);
     await chmod(dataDir, 0o710);
     const blocked = await unreachable(dataDir, runAs);
     if (blocked) {
@@ -110,7 +110,7 @@ export async function startEmbeddedPostgres(opts: {
         `DATA_DIR ${dataDir} cannot be reached by the system user "postgres" that runs the embedded PostgreSQL (${blocked.dir} is mode ${blocked.mode}): set DATA_DIR to a folder it can reach (e.g. DATA_DIR=/var/lib/hallhub), or use DATABASE_URL`,
       );
     }
-  } else {
+  } else if ((await stat(dataDir)).uid === process.getuid?.()) {
     await chmod(dataDir, 0o700);
   }
   const socketFile = path.join(paths.socketDir, `.s.PGSQL.${port}`);
