@@ -6,7 +6,7 @@ import { loadConfig } from './config.js';
 import { createPool } from './db/pool.js';
 import { EmbeddedDatabaseError, startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedEvent } from './db/embedded.js';
 import { acquireHubPid, HubPidError } from './hub-pid.js';
-import { hallIds } from './hardware/voice/voice.repo.js';
+import { hallIds } from './voice/voice.repo.js';
 import { migrate } from './db/migrate.js';
 import { firstHall, insertHall } from './admin/setup.repo.js';
 import { seedDemoHall, DEMO_STAFF_PASSWORD, type DemoHall } from './demo/seed.js';
