@@ -99,7 +99,7 @@ describe('the hub process (npm start)', () => {
     expect(((await again.json()) as { number: string }).number).toBe('A002');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  });
+  }, 120_000); // two cold starts (initdb, migrations, seed): 59 s here with the machine at load 20
 
   it('prints the demo kiosk\'s tickets through the sim printer, a child process that ends with the hub even on SIGKILL', async () => {
     const dbh = await createTestDatabase();
