@@ -127,7 +127,7 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
-describe('the embedded PostgreSQL of npm start', () => {
+describe('the embedded PostgreSQL of npm start', { timeout: 180_000 }, () => {
   it('dies with a hub killed by SIGKILL, the next start goes on by itself, and a second hub on the same DATA_DIR is refused', async () => {
     const DATA_DIR = path.join(await tempDir(), 'data');
     const PORT = String(await freePort());
