@@ -46,6 +46,7 @@ const packageOf: Record<string, string> = {
   setpriv: 'util-linux',
   dd: 'coreutils',
   'dpkg-query': 'dpkg',
+  git: 'git',
   truncate: 'coreutils',
 };
 
