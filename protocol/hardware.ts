@@ -81,7 +81,9 @@ export const TicketPrintData = Type.Object({
   issuedAt: Instant,
   timezone: Type.String({ maxLength: 64 }),
   ahead: Type.Integer({ minimum: 0 }),
-  estimatedWaitMinutes: Type.Integer({ minimum: 0 }),
+  /** null: no counter that serves the service is open. */
+  estimatedWaitMinutes: Nullable(Type.Integer({ minimum: 0 })),
+  estimatedWaitRange: Type.Optional(Nullable(Type.Object({ low: Type.Integer({ minimum: 0 }), high: Type.Integer({ minimum: 0 }) }))),
   /** The public ticket-follow page, printed as a QR code: `${publicUrl}/kiosk/t/${ticketId}`. */
   url: Type.String({ maxLength: 500 }),
   /** The hall's footer (`halls.settings.ticketFooter`). */

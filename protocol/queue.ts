@@ -2,6 +2,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable } from './common.js';
 
+/** A waiting-time range in whole minutes ("khoảng 10–15 phút"). */
+export const WaitRange = Type.Object({ low: Type.Integer({ minimum: 0 }), high: Type.Integer({ minimum: 0 }) });
+export type WaitRange = Static<typeof WaitRange>;
+
+const waitFields = {
+  estimatedWaitMinutes: Nullable(
+    Type.Integer({ description: 'minutes until the ticket is called (0 when not waiting); null when no counter that serves its service is open' }),
+  ),
+  estimatedWaitRange: Nullable(WaitRange),
+  /** When the hall opens (HH:MM, hall time), if the hall set it: what the screens say when no counter serves the service. */
+  hallOpensAt: Nullable(Type.String()),
+};
+
 export const TicketStatus = Type.Union([
   Type.Literal('waiting'),
   Type.Literal('called'),
@@ -25,7 +38,10 @@ export const Ticket = Type.Object({
   counterId: Nullable(Id),
   counterNumber: Nullable(Type.Integer()),
   ahead: Type.Integer({ description: 'people before this ticket in its queue (0 when not waiting)' }),
-  estimatedWaitMinutes: Type.Integer(),
+  ...waitFields,
+  hallName: Type.String(),
+  /** The number called last today for this ticket's service (what "đang phục vụ" shows on the follow page). */
+  nowServing: Nullable(Type.String()),
 });
 export type Ticket = Static<typeof Ticket>;
 
@@ -44,7 +60,9 @@ export const IssuedTicket = Type.Object({
   priority: Type.Boolean(),
   issuedAt: Type.String({ format: 'date-time' }),
   ahead: Type.Integer(),
-  estimatedWaitMinutes: Type.Integer(),
+  ...waitFields,
+  /** The link the ticket's QR carries: the public follow page. */
+  followUrl: Type.String(),
 });
 export type IssuedTicket = Static<typeof IssuedTicket>;
 

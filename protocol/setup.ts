@@ -8,6 +8,14 @@ export const Hall = Type.Object({
   name: Type.String(),
   timezone: Type.String(),
   day: Type.String({ description: "today's hall day, YYYY-MM-DD in the hall's time zone" }),
+  /** What the citizen screens need of the hall's settings (see HallSettings). */
+  screens: Type.Optional(
+    Type.Object({
+      openingTime: Nullable(Type.String()),
+      unprintedTicketMinutes: Type.Integer(),
+      displayLanguages: Type.Array(Type.Union([Type.Literal('vi'), Type.Literal('en')])),
+    }),
+  ),
 });
 export type Hall = Static<typeof Hall>;
 
@@ -42,6 +50,12 @@ export const HallSettings = Type.Object({
   ticketFooter: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
   /** Fewest ratings a staff member, counter or department needs in a period to be ranked (default 5). */
   rankingMinRatings: Type.Integer({ minimum: 1, maximum: 1000 }),
+  /** When the hall opens (HH:MM, hall time), told to citizens when no counter serves their service; null: not set. */
+  openingTime: Nullable(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })),
+  /** A ticket that could not be printed stays on the kiosk screen this long unless the citizen taps "Tôi đã ghi lại số" (default 10). */
+  unprintedTicketMinutes: Type.Integer({ minimum: 1, maximum: 120 }),
+  /** The languages a hall display shows, alternating when there are two (default ["vi"]). */
+  displayLanguages: Type.Array(Type.Union([Type.Literal('vi'), Type.Literal('en')]), { minItems: 1, maxItems: 2, uniqueItems: true }),
 });
 export type HallSettings = Static<typeof HallSettings>;
 
@@ -73,6 +87,9 @@ export const UpdateHallBody = Type.Object(
           ratingOfflineGraceHours: Type.Optional(HallSettings.properties.ratingOfflineGraceHours),
           ticketFooter: Type.Optional(TextLine(200)),
           rankingMinRatings: Type.Optional(HallSettings.properties.rankingMinRatings),
+          openingTime: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })),
+          unprintedTicketMinutes: Type.Optional(HallSettings.properties.unprintedTicketMinutes),
+          displayLanguages: Type.Optional(HallSettings.properties.displayLanguages),
         },
         { additionalProperties: false, minProperties: 1 },
       ),

@@ -43,7 +43,7 @@ export interface BuiltApp {
 /** The hub's shared parts on a database pool: the bus, the core services, the audit log. */
 export function createHub(config: Config, db: Db, log: FastifyBaseLogger): Hub {
   const bus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'event listener failed'));
-  const queue = new QueueService(db, bus, log);
+  const queue = new QueueService(db, bus, log, config.publicUrl);
   return {
     config,
     db,

@@ -13,7 +13,8 @@ export interface HubEvents {
     priority: boolean;
     deviceId: number | null;
     ahead: number;
-    estimatedWaitMinutes: number;
+    estimatedWaitMinutes: number | null;
+    estimatedWaitRange: { low: number; high: number } | null;
   };
   'ticket.changed': { hallId: number; update: TicketUpdate };
   'ticket.called': { hallId: number; call: CallEvent };

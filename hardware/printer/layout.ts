@@ -34,7 +34,15 @@ export const DEFAULT_TICKET_FOOTER = 'Vui lòng giữ phiếu và chờ gọi s�
 
 /** The queue ticket: hall, service, the number in huge type, priority mark, time, people ahead, wait, QR, footer. */
 export function ticketLayout(t: TicketPrintData): Block[] {
-  const wait = t.estimatedWaitMinutes > 0 ? `khoảng ${t.estimatedWaitMinutes} phút` : 'sắp đến lượt';
+  const range = t.estimatedWaitRange;
+  const wait =
+    t.estimatedWaitMinutes === null
+      ? 'chưa có quầy phục vụ lúc này'
+      : range && range.high > 0 && !(t.ahead === 0 && range.low === 0)
+        ? `khoảng ${range.low}–${range.high} phút`
+        : t.estimatedWaitMinutes > 0
+          ? `khoảng ${t.estimatedWaitMinutes} phút`
+          : 'sắp đến lượt';
   return [
     { kind: 'text', text: t.hallName, bold: true, align: 'center' },
     { kind: 'rule' },

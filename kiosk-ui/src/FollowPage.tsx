@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Ticket, TicketStatus } from '../../protocol/index.js';
 import { ApiError, LanguageSwitch, OfflineBanner, createApi, errorMessage, formatTime } from '../../ui-kit/index.js';
-import { etaText, t } from './messages.js';
+import { etaNoCounterHint, etaText, t } from './messages.js';
 
 /** How often the page asks the hub again. */
 export const FOLLOW_POLL_MS = 10_000;
@@ -95,7 +95,14 @@ export function FollowPage({ ticketId }: { ticketId: number }) {
       <OfflineBanner offline={offline} />
       <header class="follow-header">
         <span class="hh-emblem" aria-hidden="true">★</span>
-        <h1>{t('followTitle')}</h1>
+        <div>
+          <h1>{t('followTitle')}</h1>
+          {ticket?.hallName ? (
+            <p class="follow-header__hall" data-testid="follow-hall">
+              {ticket.hallName}
+            </p>
+          ) : null}
+        </div>
       </header>
       <main class="follow-main">
         {notFound ? (
@@ -127,9 +134,22 @@ export function FollowPage({ ticketId }: { ticketId: number }) {
                 </div>
                 <div>
                   <dt>{t('eta')}</dt>
-                  <dd class="hh-num">{etaText(ticket.ahead, ticket.estimatedWaitMinutes)}</dd>
+                  <dd class="hh-num" data-testid="follow-eta">
+                    {etaText(ticket)}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('nowServing')}</dt>
+                  <dd class="hh-num" data-testid="follow-now-serving">
+                    {ticket.nowServing ?? t('nowServingNone')}
+                  </dd>
                 </div>
               </dl>
+            ) : null}
+            {ticket.status === 'waiting' && ticket.estimatedWaitMinutes === null ? (
+              <p class="hh-alert hh-alert--warning follow-nocounter" data-testid="follow-no-counter">
+                {etaNoCounterHint(ticket.hallOpensAt)}
+              </p>
             ) : null}
             {status ? hintOf(status) ? <p class="follow-hint">{hintOf(status)}</p> : null : null}
             <dl class="follow-meta">

@@ -109,7 +109,13 @@ export function KioskApp({ api }: { api: ApiClient }) {
       </header>
 
       {view.kind === 'ticket' ? (
-        <TicketScreen ticket={view.ticket} printerProblem={printerProblem.value} timeZone={timeZone} onDone={reset} />
+        <TicketScreen
+          ticket={view.ticket}
+          printerProblem={printerProblem.value}
+          timeZone={timeZone}
+          keepMinutes={hall.data?.screens?.unprintedTicketMinutes}
+          onDone={reset}
+        />
       ) : (
         <ServicePicker
           services={services.data}

@@ -1,33 +1,53 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { IssuedTicket } from '../../protocol/index.js';
 import { QrCode, formatDate, formatTime } from '../../ui-kit/index.js';
-import { etaText, t } from './messages.js';
+import { etaNoCounterHint, etaText, t } from './messages.js';
 
 /** Seconds the issued ticket stays on screen without a touch. */
 export const TICKET_SCREEN_SECONDS = 15;
+/** Minutes a ticket that could not be printed stays when the hall sets nothing. */
+export const UNPRINTED_TICKET_MINUTES = 10;
 
-export function followUrl(ticketId: number): string {
-  return `${window.location.origin}/kiosk/t/${ticketId}`;
+/** The follow page of a ticket: the hub's `followUrl` when it gave one. */
+export function followUrl(ticket: Pick<IssuedTicket, 'id'> & { followUrl?: string }): string {
+  return ticket.followUrl || `${window.location.origin}/kiosk/t/${ticket.id}`;
 }
 
 export interface TicketScreenProps {
   ticket: IssuedTicket;
   printerProblem: { detail: string | null } | null;
   timeZone: string | undefined;
+  /** How long a ticket that was not printed stays (the hall's `unprintedTicketMinutes`). */
+  keepMinutes?: number | undefined;
   onDone: () => void;
 }
 
-/** The issued ticket, as on the printed slip: number, service, people ahead, wait, time and QR. */
-export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: TicketScreenProps) {
+/**
+ * The issued ticket, as on the printed slip: number, service, people ahead, wait, time and QR. When the
+ * printer fails while it is shown, this screen is the ticket's only copy: it stays until the citizen taps
+ * "Tôi đã ghi lại số" (or the hall's long timeout).
+ */
+export function TicketScreen({ ticket, printerProblem, timeZone, keepMinutes, onDone }: TicketScreenProps) {
   const [left, setLeft] = useState(TICKET_SCREEN_SECONDS);
+  const [kept, setKept] = useState(printerProblem !== null);
   const deadline = useRef(Date.now() + TICKET_SCREEN_SECONDS * 1000);
   const done = useRef(onDone);
   done.current = onDone;
+  const keptRef = useRef(kept);
 
   useEffect(() => {
-    deadline.current = Date.now() + TICKET_SCREEN_SECONDS * 1000;
+    if (printerProblem && !keptRef.current) {
+      keptRef.current = true;
+      setKept(true);
+      deadline.current = Date.now() + (keepMinutes ?? UNPRINTED_TICKET_MINUTES) * 60_000;
+    }
+  }, [printerProblem, keepMinutes]);
+
+  useEffect(() => {
+    const span = () => (keptRef.current ? (keepMinutes ?? UNPRINTED_TICKET_MINUTES) * 60_000 : TICKET_SCREEN_SECONDS * 1000);
+    deadline.current = Date.now() + span();
     const extend = () => {
-      deadline.current = Date.now() + TICKET_SCREEN_SECONDS * 1000;
+      deadline.current = Math.max(deadline.current, Date.now() + span());
     };
     window.addEventListener('pointerdown', extend, { capture: true, passive: true });
     const timer = setInterval(() => {
@@ -43,7 +63,7 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
 
   const tz = timeZone ? { timeZone } : {};
   return (
-    <main class="kiosk-main kiosk-ticket" data-testid="issued-ticket">
+    <main class={`kiosk-main kiosk-ticket ${kept ? 'is-kept' : ''}`} data-testid="issued-ticket" data-kept={kept ? 'true' : 'false'}>
       <section class="ticket-slip">
         <div class="ticket-slip__head">{t('yourNumber')}</div>
         <div class="ticket-slip__number hh-num" data-testid="ticket-number">
@@ -61,7 +81,9 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
           </div>
           <div>
             <dt>{t('eta')}</dt>
-            <dd class="hh-num">{etaText(ticket.ahead, ticket.estimatedWaitMinutes)}</dd>
+            <dd class="hh-num" data-testid="ticket-eta">
+              {etaText(ticket)}
+            </dd>
           </div>
           <div>
             <dt>{t('issuedAt')}</dt>
@@ -72,8 +94,14 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
           </div>
         </dl>
 
+        {ticket.estimatedWaitMinutes === null ? (
+          <p class="ticket-slip__nocounter" data-testid="ticket-no-counter">
+            {etaNoCounterHint(ticket.hallOpensAt)}
+          </p>
+        ) : null}
+
         <div class="ticket-slip__qr">
-          <QrCode value={followUrl(ticket.id)} size={220} label={t('scanToFollow')} />
+          <QrCode value={followUrl(ticket)} size={220} label={t('scanToFollow')} />
           <div>
             <strong>{t('scanToFollow')}</strong>
             <p>{t('keepTicket')}</p>
@@ -92,10 +120,18 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
       </section>
 
       <div class="kiosk-ticket__actions">
-        <button type="button" class="hh-btn hh-btn--primary hh-btn--xl kiosk-ticket__done" onClick={onDone}>
-          {t('done')}
-        </button>
-        <span class="kiosk-ticket__countdown">{t('backIn', { n: left })}</span>
+        {kept ? (
+          <button type="button" class="hh-btn hh-btn--primary hh-btn--xl kiosk-ticket__done" onClick={onDone} data-testid="ticket-noted">
+            {t('notedIt')}
+          </button>
+        ) : (
+          <>
+            <button type="button" class="hh-btn hh-btn--primary hh-btn--xl kiosk-ticket__done" onClick={onDone}>
+              {t('done')}
+            </button>
+            <span class="kiosk-ticket__countdown">{t('backIn', { n: left })}</span>
+          </>
+        )}
       </div>
     </main>
   );

@@ -26,6 +26,10 @@ export const t = createTranslator({
     eta: 'Thời gian chờ dự kiến',
     etaValue: '{n} phút',
     etaNow: 'Sắp đến lượt',
+    etaRange: 'khoảng {low}–{high} phút',
+    etaNoCounter: 'Chưa có quầy phục vụ',
+    etaNoCounterHint: 'Hiện chưa có quầy nào mở cho lĩnh vực này.',
+    etaOpensAt: 'Trung tâm mở cửa lúc {time}.',
     issuedAt: 'Giờ lấy số',
     scanToFollow: 'Quét mã để theo dõi lượt của bạn',
     keepTicket: 'Vui lòng giữ phiếu và chú ý loa, màn hình gọi số.',
@@ -39,6 +43,10 @@ export const t = createTranslator({
     noServices: 'Hiện chưa có lĩnh vực nào nhận số.',
     // ticket-follow page
     followTitle: 'Theo dõi số thứ tự',
+    nowServing: 'Số đang được phục vụ',
+    nowServingNone: 'Chưa gọi số nào',
+    ticketKept: 'Phiếu chưa in được: đây là số của bạn',
+    notedIt: 'Tôi đã ghi lại số',
     status: 'Trạng thái',
     status_waiting: 'Đang chờ',
     status_called: 'Đã gọi – mời đến quầy số {counter}',
@@ -81,6 +89,10 @@ export const t = createTranslator({
     eta: 'Estimated waiting time',
     etaValue: '{n} min',
     etaNow: 'Almost your turn',
+    etaRange: 'about {low}–{high} min',
+    etaNoCounter: 'No counter open yet',
+    etaNoCounterHint: 'No counter serves this service right now.',
+    etaOpensAt: 'The hall opens at {time}.',
     issuedAt: 'Issued at',
     scanToFollow: 'Scan to follow your turn',
     keepTicket: 'Please keep your ticket and watch the displays and announcements.',
@@ -93,6 +105,10 @@ export const t = createTranslator({
     loadFailed: 'The services could not be loaded yet – retrying…',
     noServices: 'No service is taking numbers right now.',
     followTitle: 'Follow your queue number',
+    nowServing: 'Number now being served',
+    nowServingNone: 'No number called yet',
+    ticketKept: 'Your ticket could not be printed: this is your number',
+    notedIt: 'I have noted my number',
     status: 'Status',
     status_waiting: 'Waiting',
     status_called: 'Called – please go to counter {counter}',
@@ -113,5 +129,18 @@ export const t = createTranslator({
   },
 });
 
-/** "Now" when nobody is ahead, else the estimate in minutes (at least one). */
-export const etaText = (ahead: number, minutes: number): string => (ahead === 0 ? t('etaNow') : t('etaValue', { n: Math.max(1, minutes) }));
+type Eta = { ahead: number; estimatedWaitMinutes: number | null; estimatedWaitRange: { low: number; high: number } | null };
+
+/** The hub's estimate in words: none when no counter serves the service, "soon" when nobody is ahead, else a range. */
+export function etaText(e: Eta): string {
+  if (e.estimatedWaitMinutes === null) return t('etaNoCounter');
+  const r = e.estimatedWaitRange;
+  if (e.ahead === 0 && (!r || r.low === 0)) return t('etaNow');
+  if (r && r.high > 0) return t('etaRange', { low: r.low, high: Math.max(r.high, r.low + 1) });
+  return t('etaValue', { n: Math.max(1, e.estimatedWaitMinutes) });
+}
+
+/** Under the estimate when no counter serves the service: that, and when the hall opens if it said. */
+export function etaNoCounterHint(opensAt: string | null): string {
+  return opensAt ? `${t('etaNoCounterHint')} ${t('etaOpensAt', { time: opensAt })}` : t('etaNoCounterHint');
+}

@@ -21,6 +21,9 @@ export interface HallSettingsRow {
   ratingOfflineGraceHours?: number;
   ticketFooter?: string;
   rankingMinRatings?: number;
+  openingTime?: string | null;
+  unprintedTicketMinutes?: number;
+  displayLanguages?: string[];
 }
 
 export interface ServiceRow {

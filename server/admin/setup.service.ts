@@ -38,6 +38,9 @@ export const HALL_SETTING_DEFAULTS: HallSettings = {
   ratingOfflineGraceHours: DEFAULT_OFFLINE_GRACE_HOURS,
   ticketFooter: DEFAULT_TICKET_FOOTER,
   rankingMinRatings: DEFAULT_MIN_RATINGS,
+  openingTime: null,
+  unprintedTicketMinutes: 10,
+  displayLanguages: ['vi'],
 };
 
 const settingKeys = Object.keys(HallSettings.properties) as HallSettingKey[];
@@ -82,7 +85,9 @@ export class SetupService {
   async hall(hallId: number): Promise<Hall> {
     const h = await repo.findHall(this.db, hallId);
     if (!h) throw notFound(`Không có trung tâm số ${hallId}`);
-    return { id: h.id, code: h.code, name: h.name, timezone: h.timezone, day: h.day };
+    const s = hallSettingsOf(h.settings);
+    const screens = { openingTime: s.openingTime, unprintedTicketMinutes: s.unprintedTicketMinutes, displayLanguages: s.displayLanguages };
+    return { id: h.id, code: h.code, name: h.name, timezone: h.timezone, day: h.day, screens };
   }
 
   async hallWithSettings(hallId: number, db: Queryable = this.db): Promise<HallWithSettings> {

@@ -161,7 +161,7 @@ export class PrintingService {
   // ---- what to print ----
 
   /** The ticket as printed: the ticket row (one query) and its place in the queue as the queue service told it. */
-  private async ticketDocument(hallId: number, ticketId: number, queue: { ahead: number; estimatedWaitMinutes: number }): Promise<{ row: repo.TicketPrintRow; document: PrintDocument }> {
+  private async ticketDocument(hallId: number, ticketId: number, queue: { ahead: number; estimatedWaitMinutes: number | null; estimatedWaitRange?: { low: number; high: number } | null }): Promise<{ row: repo.TicketPrintRow; document: PrintDocument }> {
     const row = await repo.ticketPrintRow(this.hub.db, hallId, ticketId);
     if (!row) throw notFound(`Không có phiếu số ${ticketId}`);
     return {
@@ -178,6 +178,7 @@ export class PrintingService {
           timezone: row.timezone,
           ahead: queue.ahead,
           estimatedWaitMinutes: queue.estimatedWaitMinutes,
+          estimatedWaitRange: queue.estimatedWaitRange ?? null,
           url: `${this.hub.config.publicUrl}/kiosk/t/${ticketId}`,
           footer: row.footer?.trim() || DEFAULT_TICKET_FOOTER,
         },

@@ -97,6 +97,50 @@ export async function serviceRate(db: Queryable, serviceId: number, day: string)
   return { avgSeconds: rows[0]?.avg_seconds ?? 300, counters: rows[0]?.counters ?? 0 };
 }
 
+/** The number called last today in a service (null: none yet). */
+export async function lastCalledOfService(db: Queryable, serviceId: number, day: string): Promise<string | null> {
+  const { rows } = await db.query<{ number: string }>(
+    `SELECT number FROM tickets WHERE service_id = $1 AND day = $2 AND called_at IS NOT NULL ORDER BY called_at DESC, id DESC LIMIT 1`,
+    [serviceId, day],
+  );
+  return rows[0]?.number ?? null;
+}
+
+/** What the waiting-time estimate needs about a hall now (see estimate.ts). */
+export async function estimateInputs(
+  db: Queryable,
+  t: Pick<TicketRow, 'id' | 'hall_id' | 'day' | 'queued_at'>,
+): Promise<{
+  counters: { service_ids: number[]; busy_seconds: number | null }[];
+  queue: { service_id: number; priority: boolean; before: number; total: number }[];
+  services: { id: number; default_service_seconds: number; samples: number[] | null }[];
+}> {
+  // One after another: `db` may be the issuing transaction's client.
+  const counters = await db.query<{ service_ids: number[]; busy_seconds: number | null }>(
+    `SELECT array_agg(cs.service_id ORDER BY cs.service_id) AS service_ids,
+            (SELECT extract(epoch FROM now() - coalesce(t.called_at, now()))::float8 FROM tickets t
+              WHERE t.counter_id = c.id AND t.status IN ('called', 'serving')) AS busy_seconds
+       FROM counters c JOIN counter_services cs ON cs.counter_id = c.id
+      WHERE c.hall_id = $1 AND c.status <> 'closed' GROUP BY c.id`,
+    [t.hall_id],
+  );
+  const queue = await db.query<{ service_id: number; priority: boolean; before: number; total: number }>(
+    `SELECT service_id, priority, (count(*) FILTER (WHERE (queued_at, id) < ($3, $4)))::int AS before, count(*)::int AS total
+       FROM tickets WHERE hall_id = $1 AND day = $2 AND status = 'waiting' AND id <> $4 GROUP BY service_id, priority`,
+    [t.hall_id, t.day, t.queued_at, t.id],
+  );
+  const services = await db.query<{ id: number; default_service_seconds: number; samples: number[] | null }>(
+    `SELECT s.id, s.default_service_seconds,
+            (SELECT array_agg(x.secs) FROM (
+               SELECT extract(epoch FROM d.finished_at - coalesce(d.serving_at, d.called_at))::float8 AS secs
+                 FROM tickets d WHERE d.service_id = s.id AND d.day = $2 AND d.status = 'done' AND d.finished_at IS NOT NULL
+                ORDER BY d.finished_at DESC LIMIT 20) x) AS samples
+       FROM services s WHERE s.hall_id = $1`,
+    [t.hall_id, t.day],
+  );
+  return { counters: counters.rows, queue: queue.rows, services: services.rows };
+}
+
 /** Claims the head of the queue for a counter: skips rows another transaction holds; index-ordered. */
 export async function claimHead(
   db: Queryable,

@@ -6,6 +6,8 @@ import type { CallEvent, Counter, CounterQueue, IssuedTicket, Ticket, TicketUpda
 import * as setup from '../admin/setup.repo.js';
 import * as repo from './queue.repo.js';
 import { audioUrlFor } from '../voice/audio-url.js';
+import { hallSettingsOf } from '../admin/setup.service.js';
+import { estimateWait } from './estimate.js';
 import { DEFAULT_MAX_REQUEUE, DEFAULT_PRIORITY_AGEING_MINUTES, DEFAULT_PRIORITY_INTERLEAVE, capacityOf, choosePriority, formatTicketNumber, type PriorityPolicy } from './numbering.js';
 
 type Actor = { hallId: number; userId: number };
@@ -18,6 +20,9 @@ interface CommittedCall {
   at: Date;
 }
 
+/** The public follow page of a ticket: the link its QR carries. */
+export const followUrlOf = (publicUrl: string, ticketId: number) => `${publicUrl.replace(/\/+$/, '')}/kiosk/t/${ticketId}`;
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export class QueueService {
@@ -25,6 +30,7 @@ export class QueueService {
     private readonly db: Db,
     private readonly bus: EventBus,
     private readonly log: FastifyBaseLogger,
+    private readonly publicUrl = '',
   ) {}
 
   // ---- tickets ----
@@ -39,10 +45,20 @@ export class QueueService {
       if (seq > capacityOf(service)) throw conflict(`Dịch vụ "${service.name}" đã hết số hôm nay`, 'numbers_exhausted');
       const ticket = await repo.insertTicket(tx, { hallId, serviceId, day, seq, number: formatTicketNumber(service, seq), priority, deviceId });
       const ahead = await repo.countAhead(tx, ticket);
-      const wait = await this.estimateMinutes(tx, ticket, ahead);
+      const wait = await this.estimate(tx, ticket);
       return { ticket, service, ahead, wait };
     });
-    this.bus.emit('ticket.issued', { hallId, ticketId: ticket.id, serviceId, number: ticket.number, priority, deviceId, ahead, estimatedWaitMinutes: wait });
+    this.bus.emit('ticket.issued', {
+      hallId,
+      ticketId: ticket.id,
+      serviceId,
+      number: ticket.number,
+      priority,
+      deviceId,
+      ahead,
+      estimatedWaitMinutes: wait.estimatedWaitMinutes,
+      estimatedWaitRange: wait.estimatedWaitRange,
+    });
     this.queueChanged(hallId);
     return {
       id: ticket.id,
@@ -53,7 +69,8 @@ export class QueueService {
       priority,
       issuedAt: ticket.issued_at.toISOString(),
       ahead,
-      estimatedWaitMinutes: wait,
+      ...wait,
+      followUrl: followUrlOf(this.publicUrl, ticket.id),
     };
   }
 
@@ -65,6 +82,7 @@ export class QueueService {
 
   private async ticketView(db: Queryable, t: repo.TicketRow): Promise<Ticket> {
     const service = await setup.findService(db, t.hall_id, t.service_id);
+    const hall = await setup.findHall(db, t.hall_id);
     const waiting = t.status === 'waiting';
     const ahead = waiting ? await repo.countAhead(db, t) : 0;
     return {
@@ -79,13 +97,31 @@ export class QueueService {
       counterId: t.counter_id,
       counterNumber: t.counter_id ? await repo.counterNumber(db, t.counter_id) : null,
       ahead,
-      estimatedWaitMinutes: waiting ? await this.estimateMinutes(db, t, ahead) : 0,
+      ...(waiting ? await this.estimate(db, t) : { estimatedWaitMinutes: 0, estimatedWaitRange: null, hallOpensAt: null }),
+      hallName: hall?.name ?? '',
+      nowServing: await repo.lastCalledOfService(db, t.service_id, t.day),
     };
   }
 
-  private async estimateMinutes(db: Queryable, t: repo.TicketRow, ahead: number): Promise<number> {
-    const { avgSeconds, counters } = await repo.serviceRate(db, t.service_id, t.day);
-    return Math.round((ahead * avgSeconds) / Math.max(1, counters) / 60);
+  /** The one estimate every screen shows (see estimate.ts): null minutes when no counter that serves the service is open. */
+  private async estimate(db: Queryable, t: repo.TicketRow): Promise<Pick<Ticket, 'estimatedWaitMinutes' | 'estimatedWaitRange' | 'hallOpensAt'>> {
+    const inputs = await repo.estimateInputs(db, t);
+    const hall = await setup.findHall(db, t.hall_id);
+    const settings = hallSettingsOf(hall?.settings);
+    const e = estimateWait({
+      serviceId: t.service_id,
+      priority: t.priority,
+      counters: inputs.counters.map((c) => ({ serviceIds: c.service_ids, busySeconds: c.busy_seconds })),
+      queue: inputs.queue.map((g) => ({ serviceId: g.service_id, priority: g.priority, before: g.before, total: g.total })),
+      samples: new Map(inputs.services.map((s) => [s.id, s.samples ?? []])),
+      configuredSeconds: new Map(inputs.services.map((s) => [s.id, s.default_service_seconds])),
+      interleave: settings.priorityInterleave,
+    });
+    return {
+      estimatedWaitMinutes: e ? e.minutes : null,
+      estimatedWaitRange: e ? { low: e.low, high: e.high } : null,
+      hallOpensAt: settings.openingTime,
+    };
   }
 
   // ---- counters ----

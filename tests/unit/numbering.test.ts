@@ -47,7 +47,7 @@ describe('event bus', () => {
       throw new Error('async boom');
     });
     bus.on('ticket.issued', (e) => void got.push(e.number));
-    bus.emit('ticket.issued', { hallId: 1, ticketId: 1, serviceId: 1, number: 'A001', priority: false, deviceId: null, ahead: 0, estimatedWaitMinutes: 0 });
+    bus.emit('ticket.issued', { hallId: 1, ticketId: 1, serviceId: 1, number: 'A001', priority: false, deviceId: null, ahead: 0, estimatedWaitMinutes: 0, estimatedWaitRange: null });
     await new Promise((r) => setImmediate(r));
     expect(got).toEqual(['A001']);
     expect(errors.map((e) => (e as Error).message).sort()).toEqual(['async boom', 'sync boom']);

@@ -5,7 +5,15 @@ import { api } from '../session.js';
 import { t } from './messages.js';
 import { Field, Flash, Loading, SectionHead, SettingsForm, intOf, useAction, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
-type NumberKey = 'priorityInterleave' | 'priorityAgeingMinutes' | 'maxRequeue' | 'idleAlertMinutes' | 'ratingWindowMinutes' | 'ratingOfflineGraceHours' | 'rankingMinRatings';
+type NumberKey =
+  | 'priorityInterleave'
+  | 'priorityAgeingMinutes'
+  | 'maxRequeue'
+  | 'idleAlertMinutes'
+  | 'ratingWindowMinutes'
+  | 'ratingOfflineGraceHours'
+  | 'rankingMinRatings'
+  | 'unprintedTicketMinutes';
 
 /** Bounds of the number settings (as the hub checks them) and their defaults shown as hints. */
 const NUMBERS: Record<NumberKey, { min: number; max: number; fallback: number }> = {
@@ -16,6 +24,7 @@ const NUMBERS: Record<NumberKey, { min: number; max: number; fallback: number }>
   ratingWindowMinutes: { min: 1, max: 10080, fallback: 30 },
   ratingOfflineGraceHours: { min: 0, max: 168, fallback: 24 },
   rankingMinRatings: { min: 1, max: 1000, fallback: 5 },
+  unprintedTicketMinutes: { min: 1, max: 120, fallback: 10 },
 };
 
 type Form = { name: string } & Record<HallSettingKey, string>;
@@ -34,6 +43,9 @@ function formOf(h: HallWithSettings): Form {
     ratingOfflineGraceHours: String(s.ratingOfflineGraceHours),
     ticketFooter: s.ticketFooter,
     rankingMinRatings: String(s.rankingMinRatings),
+    openingTime: s.openingTime ?? '',
+    unprintedTicketMinutes: String(s.unprintedTicketMinutes),
+    displayLanguages: s.displayLanguages.join(','),
   };
 }
 
@@ -65,6 +77,13 @@ export function HallSection({ canEdit }: SectionProps) {
     }
     if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(f.closingTime)) return t('badTime');
     if (f.closingTime !== hall.settings.closingTime) settings.closingTime = f.closingTime;
+    const opening = f.openingTime.trim();
+    if (opening && !/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(opening)) return t('badTime');
+    if (opening !== (hall.settings.openingTime ?? '')) {
+      if (opening) settings.openingTime = opening;
+      else reset.push('openingTime');
+    }
+    if (f.displayLanguages !== hall.settings.displayLanguages.join(',')) settings.displayLanguages = f.displayLanguages === 'vi,en' ? ['vi', 'en'] : ['vi'];
     const agency = f.agencyId.trim();
     if (agency && !/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/.test(agency)) return t('badAgency');
     if (agency !== (hall.settings.agencyId ?? '')) {
@@ -150,6 +169,18 @@ export function HallSection({ canEdit }: SectionProps) {
                 <Field label={t('set_ticketFooter')} hint={t('set_ticketFooter_hint')} wide>
                   <input name="ticketFooter" value={form.ticketFooter} onInput={set('ticketFooter')} disabled={!canEdit} maxLength={200} />
                 </Field>
+                <div class="admin-grid">
+                  <Field label={t('set_openingTime')} hint={t('set_openingTime_hint')}>
+                    <input name="openingTime" value={form.openingTime} onInput={set('openingTime')} disabled={!canEdit} maxLength={5} placeholder="07:30" inputMode="numeric" />
+                  </Field>
+                  {numberField(form, 'unprintedTicketMinutes')}
+                  <Field label={t('set_displayLanguages')}>
+                    <select name="displayLanguages" value={form.displayLanguages} onChange={set('displayLanguages')} disabled={!canEdit}>
+                      <option value="vi">{t('set_displayLanguages_vi')}</option>
+                      <option value="vi,en">{t('set_displayLanguages_vien')}</option>
+                    </select>
+                  </Field>
+                </div>
               </fieldset>
               <fieldset class="admin-fieldset">
                 <legend>{t('hall_ratings')}</legend>
