@@ -67,6 +67,16 @@ export type VoicePreviewBody = Static<typeof VoicePreviewBody>;
 export const VoiceCallParams = Type.Object({ call: Type.String({ pattern: '^[1-9][0-9]{0,15}-[1-9][0-9]{0,5}\\.wav$', maxLength: 30 }) });
 export type VoiceCallParams = Static<typeof VoiceCallParams>;
 
+/** `GET /api/v1/voice/group.wav?calls=<ticket>-<n>,…`: up to five calls announced in one phrase (a burst). */
+export const VoiceGroupQuery = Type.Object(
+  {
+    calls: Type.String({ pattern: '^[1-9][0-9]{0,15}-[1-9][0-9]{0,5}(,[1-9][0-9]{0,15}-[1-9][0-9]{0,5}){0,4}$', maxLength: 120 }),
+    chime: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0')])),
+  },
+  { additionalProperties: false },
+);
+export type VoiceGroupQuery = Static<typeof VoiceGroupQuery>;
+
 export const VoiceAudioQuery = Type.Object({ chime: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0')])) }, { additionalProperties: false });
 
 /** A fault of a device or driver, with when it was first seen. */

@@ -1,8 +1,10 @@
 /**
- * Plays calls one at a time, in arrival order: a chime, then the call's voice recording when the hub
- * gave one (`audioUrl`), then a short pause. A recall is announced again like any call. The `current`
- * signal is the call being announced, null once the queue is empty (the banner flashes meanwhile);
- * `sequence` changes at every announcement (the banner restarts its flash).
+ * Plays calls in arrival order: a chime, then the call's voice recording when the hub gave one
+ * (`audioUrl`), then a short pause. A recall is announced again like any call. When calls queue up
+ * (a burst), the ones waiting are announced together, up to `MAX_GROUP`, in one short phrase the hub
+ * renders (`groupUrl`) and shown together (`group`). The `current` signal is the (first) call being
+ * announced, null once the queue is empty (the banner flashes meanwhile); `sequence` changes at every
+ * announcement (the banner restarts its flash).
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
 import type { CallEvent } from '../../protocol/index.js';
@@ -19,10 +21,17 @@ export interface AnnouncerDeps {
   pause(ms: number): Promise<void>;
   /** Starts loading a recording as soon as its call arrives (optional). */
   prefetch?(url: string): void;
+  /** The recording of several calls in one phrase ("Mời số A001 đến quầy 1, số B002 đến quầy 3"); null: none. */
+  groupUrl?(calls: readonly AnnouncedCall[]): string | null;
 }
+
+/** At most this many waiting calls are announced in one phrase. */
+export const MAX_GROUP = 5;
 
 export interface Announcer {
   readonly current: ReadonlySignal<AnnouncedCall | null>;
+  /** Every call of the announcement under way (one, or a burst announced together); empty when idle. */
+  readonly group: ReadonlySignal<readonly AnnouncedCall[]>;
   readonly sequence: ReadonlySignal<number>;
   readonly pending: ReadonlySignal<number>;
   enqueue(call: AnnouncedCall): void;
@@ -39,6 +48,7 @@ export function audioUrlOf(call: AnnouncedCall): string | null {
 
 export function createAnnouncer(deps: AnnouncerDeps, gapMs = 700): Announcer {
   const current = signal<AnnouncedCall | null>(null);
+  const group = signal<readonly AnnouncedCall[]>([]);
   const sequence = signal(0);
   const pending = signal(0);
   const queue: AnnouncedCall[] = [];
@@ -50,17 +60,20 @@ export function createAnnouncer(deps: AnnouncerDeps, gapMs = 700): Announcer {
   async function run(): Promise<void> {
     running = true;
     try {
-      for (let call = queue.shift(); call; call = queue.shift()) {
+      while (queue.length) {
+        const batch = queue.length >= 2 && deps.groupUrl ? queue.splice(0, MAX_GROUP) : queue.splice(0, 1);
+        const together = batch.length > 1 ? deps.groupUrl?.(batch) ?? null : null;
         pending.value = queue.length;
-        current.value = call;
+        current.value = batch[0]!;
+        group.value = batch;
         sequence.value += 1;
         try {
           await deps.chime();
         } catch {
           // no sound card, blocked audio: the banner still shows the call
         }
-        const url = audioUrlOf(call);
-        if (url) {
+        const urls = together ? [together] : batch.map(audioUrlOf).filter((u): u is string => u !== null);
+        for (const url of urls) {
           try {
             await deps.play(url);
           } catch {
@@ -73,6 +86,7 @@ export function createAnnouncer(deps: AnnouncerDeps, gapMs = 700): Announcer {
       running = false;
       pending.value = 0;
       current.value = null;
+      group.value = [];
       const w = waiters;
       waiters = [];
       for (const resolve of w) resolve();
@@ -81,11 +95,12 @@ export function createAnnouncer(deps: AnnouncerDeps, gapMs = 700): Announcer {
 
   return {
     current,
+    group,
     sequence,
     pending,
     enqueue(call) {
       // The same event delivered twice (e.g. across a reconnect) is announced once.
-      if (queue.some((q) => sameCall(q, call)) || (current.value && sameCall(current.value, call) && running)) return;
+      if (queue.some((q) => sameCall(q, call)) || (running && group.value.some((g) => sameCall(g, call)))) return;
       queue.push(call);
       pending.value = queue.length;
       const url = audioUrlOf(call);
@@ -218,8 +233,23 @@ export function playAudioSrc(src: string, maxMs = 30_000): Promise<void> {
   });
 }
 
+/**
+ * The hub's recording of several calls in one phrase, from the calls' own recordings
+ * (`/api/v1/voice/calls/<ticket>-<n>.wav` → `/api/v1/voice/group.wav?calls=<ticket>-<n>,…`); null when a call has none.
+ */
+export function groupUrlOf(calls: readonly AnnouncedCall[]): string | null {
+  const ids: string[] = [];
+  for (const c of calls) {
+    const m = /^(.*\/voice\/)calls\/(\d+-\d+)\.wav$/.exec(audioUrlOf(c) ?? '');
+    if (!m) return null;
+    ids.push(m[2]!);
+  }
+  const base = /^(.*\/voice\/)/.exec(audioUrlOf(calls[0]!) ?? '')?.[1];
+  return base && ids.length ? `${base}group.wav?calls=${ids.join(',')}` : null;
+}
+
 /** The announcer of the hall display, with real sound; recordings are fetched with the device token. */
 export function createBrowserAnnouncer(token: string | null): Announcer {
   const recordings = createRecordingPlayer(token);
-  return createAnnouncer({ chime: playChime, play: recordings.play, prefetch: recordings.prefetch, pause: sleep });
+  return createAnnouncer({ chime: playChime, play: recordings.play, prefetch: recordings.prefetch, pause: sleep, groupUrl: groupUrlOf });
 }

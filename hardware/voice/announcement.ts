@@ -96,6 +96,24 @@ export function announcementText(call: CallToAnnounce, settings: VoiceSettings):
     .trim();
 }
 
+/** At most this many calls are spoken in one phrase. */
+export const MAX_GROUP_CALLS = 5;
+
+/**
+ * Several calls in one short phrase, for a burst: "Mời số A không không một đến quầy một, số B … đến quầy ba".
+ * A recall reads "mời lại số …". Calls beyond `MAX_GROUP_CALLS` are not included (the caller splits).
+ */
+export function groupAnnouncementText(calls: readonly CallToAnnounce[], settings: VoiceSettings): string {
+  if (calls.length === 1) return announcementText(calls[0]!, settings);
+  const parts = calls.slice(0, MAX_GROUP_CALLS).map((c, i) => {
+    const number = readTicketNumber(c.number, settings.numberReading, settings.numbers);
+    const counter = readNumber(c.counterNumber, settings.numbers);
+    const lead = c.recall ? (i === 0 ? 'Mời lại số' : 'mời lại số') : i === 0 ? 'Mời số' : 'số';
+    return `${lead} ${number} đến quầy ${counter}`;
+  });
+  return parts.join(', ');
+}
+
 /** The settings back in `halls.settings` field names, every field filled in. */
 export function hallVoiceFields(s: VoiceSettings): Required<HallVoiceSettings> {
   return {

@@ -256,6 +256,8 @@ export async function waitingCounts(db: Queryable, hallId: number): Promise<{ se
 }
 
 export interface CallRow {
+  /** Which call of its ticket this is (1-based): the announcement audio's index. */
+  nth: number;
   ticket_id: number;
   number: string;
   counter_id: number;
@@ -267,7 +269,7 @@ export interface CallRow {
   at: Date;
 }
 
-const callSelect = `SELECT c.ticket_id, t.number, c.counter_id, k.number AS counter_number, k.name AS counter_name,
+const callSelect = `SELECT (SELECT count(*)::int FROM calls c2 WHERE c2.ticket_id = c.ticket_id AND c2.id <= c.id) AS nth, c.ticket_id, t.number, c.counter_id, k.number AS counter_number, k.name AS counter_name,
     t.service_id, s.name AS service_name, c.recall, c.at
   FROM calls c JOIN tickets t ON t.id = c.ticket_id JOIN counters k ON k.id = c.counter_id JOIN services s ON s.id = t.service_id`;
 
@@ -283,6 +285,15 @@ export async function lastCallPerCounter(db: Queryable, hallId: number, since: D
        FROM calls c JOIN tickets t ON t.id = c.ticket_id
       WHERE c.hall_id = $1 AND c.at >= $2 ORDER BY c.counter_id, c.at DESC, c.id DESC`,
     [hallId, since],
+  );
+  return new Map(rows.map((r) => [r.counter_id, r.number]));
+}
+
+/** The number each counter has in progress now (called or being served); counters with none are absent. */
+export async function inProgressPerCounter(db: Queryable, hallId: number): Promise<Map<number, string>> {
+  const { rows } = await db.query<{ counter_id: number; number: string }>(
+    `SELECT counter_id, number FROM tickets WHERE hall_id = $1 AND status IN ('called', 'serving') AND counter_id IS NOT NULL`,
+    [hallId],
   );
   return new Map(rows.map((r) => [r.counter_id, r.number]));
 }

@@ -2,13 +2,19 @@ import type { DisplaySnapshot } from '../../protocol/index.js';
 import type { Hub } from '../context.js';
 import * as queueRepo from '../queue/queue.repo.js';
 import { findHall, listCounters } from '../admin/setup.repo.js';
+import { audioUrlFor } from '../voice/audio-url.js';
 
-/** What a hall display shows: the hall's name, its counters with their current number, and today's last calls. */
+const withAudio = (url: string | undefined) => (url ? { audioUrl: url } : {});
+
+/**
+ * What a hall display shows: the hall's name, its counters with the ticket each has in progress now (not the
+ * last one called: a served or absent number is not shown as served), and today's last calls with their audio.
+ */
 export async function displaySnapshot(hub: Hub, hallId: number): Promise<DisplaySnapshot> {
   const [hall, since] = await Promise.all([findHall(hub.db, hallId), queueRepo.dayStart(hub.db, hallId)]);
   const [counters, last, calls] = await Promise.all([
     listCounters(hub.db, hallId),
-    queueRepo.lastCallPerCounter(hub.db, hallId, since),
+    queueRepo.inProgressPerCounter(hub.db, hallId),
     queueRepo.recentCalls(hub.db, hallId, since, 12),
   ]);
   return {
@@ -24,6 +30,7 @@ export async function displaySnapshot(hub: Hub, hallId: number): Promise<Display
       serviceName: c.service_name,
       recall: c.recall,
       at: c.at.toISOString(),
+      ...withAudio(audioUrlFor(hall?.settings, c.ticket_id, c.nth)),
     })),
     at: new Date().toISOString(),
   };

@@ -3,6 +3,7 @@ import {
   UpdateVoiceSettingsBody,
   VoiceAudioQuery,
   VoiceCallParams,
+  VoiceGroupQuery,
   VoicePreviewBody,
   errorResponses,
 } from '../../protocol/index.js';
@@ -34,6 +35,27 @@ export async function voiceRoutes(app: App, voice: VoiceService) {
     async (req, reply) => {
       const [ticketId, nth] = req.params.call.replace(/\.wav$/, '').split('-').map(Number);
       const wav = await voice.callAudio(req.principal!.hallId, ticketId!, nth!, req.query.chime === '1');
+      return reply.headers(audioHeaders).send(wav);
+    },
+  );
+
+  app.get(
+    '/voice/group.wav',
+    {
+      schema: {
+        tags: ['voice'],
+        summary: 'Several calls announced in one short phrase (audio/wav), for a burst of calls',
+        querystring: VoiceGroupQuery,
+        response: audioResponses,
+      },
+      preHandler: guard(access.display),
+    },
+    async (req, reply) => {
+      const calls = req.query.calls.split(',').map((c) => {
+        const [ticketId, nth] = c.split('-').map(Number);
+        return { ticketId: ticketId!, nth: nth! };
+      });
+      const wav = await voice.groupAudio(req.principal!.hallId, calls, req.query.chime === '1');
       return reply.headers(audioHeaders).send(wav);
     },
   );

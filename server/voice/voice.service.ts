@@ -1,5 +1,5 @@
 import type { VoicePort } from '../../hardware/voice/port.js';
-import { announcementText, hallVoiceFields, voiceSettingsOf, type CallToAnnounce, type VoiceSettings } from '../../hardware/voice/announcement.js';
+import { MAX_GROUP_CALLS, announcementText, groupAnnouncementText, hallVoiceFields, voiceSettingsOf, type CallToAnnounce, type VoiceSettings } from '../../hardware/voice/announcement.js';
 import type { EffectiveVoiceSettings, UpdateVoiceSettingsBody, VoicePreviewBody } from '../../protocol/voice.js';
 import { chimeWav, concatWav, parseWav } from '../../hardware/voice/wav.js';
 import { HubError, notFound } from '../errors.js';
@@ -35,6 +35,13 @@ export interface VoiceServiceDeps {
   onHealth(health: { online: boolean; faults: VoiceFault[] }): void;
 }
 
+interface PendingAnnouncement {
+  call: CallToAnnounce;
+  queuedAt: number;
+  prepared: Promise<{ text: string; settings: VoiceSettings } | null>;
+  done: () => void;
+}
+
 /** Announcements older than this when their turn comes are not spoken any more (the citizen has seen the display). */
 const STALE_MS = 120_000;
 /** Beyond this many renders in progress, calls are not pre-rendered (a burst far above a hall's pace): displays get theirs on request. */
@@ -48,6 +55,7 @@ const PRERENDER_BACKLOG = 4;
 export class VoiceService {
   private readonly cache: AudioCache;
   private readonly queues = new Map<number, Promise<void>>();
+  private readonly pending = new Map<number, PendingAnnouncement[]>();
   private readonly faults = new Map<VoiceFault['code'], string>();
   private reported = '';
   private chimes = new Map<number, Buffer>();
@@ -133,6 +141,20 @@ export class VoiceService {
     return chime ? concatWav(this.chime(parseWav(wav).sampleRate), wav) : wav;
   }
 
+  /** Audio for a display: several calls of the hall in one phrase (a burst), optionally with the chime in front. */
+  async groupAudio(hallId: number, calls: readonly { ticketId: number; nth: number }[], chime: boolean): Promise<Buffer> {
+    const settings = await this.settings(hallId);
+    if (!settings.enabled) throw new HubError(404, 'voice_disabled', 'Trung tâm đã tắt giọng đọc / voice is switched off for this hall');
+    const rows: CallToAnnounce[] = [];
+    for (const c of calls) {
+      const call = await this.deps.findCall(hallId, c.ticketId, c.nth);
+      if (!call) throw notFound(`Không có lần gọi ${c.nth} của phiếu ${c.ticketId}`);
+      rows.push({ number: call.number, counterNumber: call.counter_number, counterName: call.counter_name, serviceName: call.service_name, recall: call.recall });
+    }
+    const wav = await this.audio(groupAnnouncementText(rows, settings), settings);
+    return chime ? concatWav(this.chime(parseWav(wav).sampleRate), wav) : wav;
+  }
+
   /** The chime alone, at the given sample rate (default espeak-ng's 22050 Hz). */
   chime(sampleRate = 22050): Buffer {
     let wav = this.chimes.get(sampleRate);
@@ -145,36 +167,69 @@ export class VoiceService {
 
   /**
    * Queues the announcement of a committed call. Rendering starts at once (so the displays' audio is ready
-   * quickly); speaking waits for the hall's previous announcements. Resolves when this one is done; never rejects.
+   * quickly); speaking waits for the hall's previous announcements, and calls that queued up meanwhile (a
+   * burst) are spoken together in one short phrase. Resolves when this one is done; never rejects.
    */
   announce(hallId: number, call: CallToAnnounce): Promise<void> {
-    const queuedAt = Date.now();
-    const prepared = this.prepare(hallId, call);
-    const previous = this.queues.get(hallId) ?? Promise.resolve();
-    const job = previous.then(async () => {
-      const p = await prepared;
-      if (!p || this.stopped) return;
-      if (!this.deps.speakFor(hallId)) return;
-      if (Date.now() - queuedAt > STALE_MS) {
-        this.deps.log.warn({ hallId, number: call.number }, 'announcement dropped: waited too long behind others');
+    return new Promise<void>((resolve) => {
+      const item: PendingAnnouncement = { call, queuedAt: Date.now(), prepared: this.prepare(hallId, call), done: resolve };
+      const list = this.pending.get(hallId);
+      if (list) {
+        list.push(item);
         return;
       }
+      this.pending.set(hallId, [item]);
+      const worker = this.speakAll(hallId)
+        .catch((err: unknown) => this.deps.log.error({ err, hallId }, 'announcement failed'))
+        .finally(() => {
+          if (this.queues.get(hallId) === worker) this.queues.delete(hallId);
+        });
+      this.queues.set(hallId, worker);
+    });
+  }
+
+  /** Speaks a hall's pending announcements until none is left: one alone, or those waiting together. */
+  private async speakAll(hallId: number): Promise<void> {
+    const list = this.pending.get(hallId)!;
+    try {
+      do await this.speakList(hallId, list);
+      while (list.length);
+    } finally {
+      // No await between the last look at the list and this: a call queued later starts a new worker.
+      if (this.pending.get(hallId) === list) this.pending.delete(hallId);
+      for (const rest of list.splice(0)) rest.done();
+    }
+  }
+
+  private async speakList(hallId: number, list: PendingAnnouncement[]): Promise<void> {
+    while (list.length) {
+      const batch = list.splice(0, list.length >= 2 ? MAX_GROUP_CALLS : 1);
       try {
-        await this.deps.voice.speak(p.text, { voice: p.settings.voice, rate: p.settings.rate });
-        if (this.faults.has('voice_speaker')) {
-          this.clearFault('voice_speaker');
+        const ready = await Promise.all(batch.map((b) => b.prepared));
+        if (this.stopped || !this.deps.speakFor(hallId)) continue;
+        const fresh = batch.filter((b, i) => {
+          if (!ready[i]) return false;
+          if (Date.now() - b.queuedAt <= STALE_MS) return true;
+          this.deps.log.warn({ hallId, number: b.call.number }, 'announcement dropped: waited too long behind others');
+          return false;
+        });
+        const settings = ready.find((r) => r !== null)?.settings;
+        if (!fresh.length || !settings) continue;
+        const text = fresh.length === 1 ? ready[batch.indexOf(fresh[0]!)]!.text : groupAnnouncementText(fresh.map((b) => b.call), settings);
+        try {
+          await this.deps.voice.speak(text, { voice: settings.voice, rate: settings.rate });
+          if (this.faults.has('voice_speaker')) {
+            this.clearFault('voice_speaker');
+            this.report();
+          }
+        } catch (err) {
+          this.fault('voice_speaker', err, 'announcement could not be played on the hub speakers');
           this.report();
         }
-      } catch (err) {
-        this.fault('voice_speaker', err, 'announcement could not be played on the hub speakers');
-        this.report();
+      } finally {
+        for (const b of batch) b.done();
       }
-    }).catch((err: unknown) => this.deps.log.error({ err, hallId, number: call.number }, 'announcement failed'));
-    this.queues.set(hallId, job);
-    void job.then(() => {
-      if (this.queues.get(hallId) === job) this.queues.delete(hallId);
-    });
-    return job;
+    }
   }
 
   /** Resolves when every queued announcement is done. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../protocol/index.js';
-import { createAnnouncer, type AnnouncedCall } from '../../display-ui/src/announcer.js';
+import { createAnnouncer, groupUrlOf, type AnnouncedCall } from '../../display-ui/src/announcer.js';
 
 const call = (ticketId: number, number: string, counter: number, extra: Partial<AnnouncedCall> = {}): AnnouncedCall => {
   const base: CallEvent = {
@@ -95,5 +95,27 @@ describe('display announcer', () => {
     await sound.advance();
     await a.idle();
     expect(sound.log).toEqual(['chime', 'pause', 'chime', 'pause']);
+  });
+
+  it('announces calls that queued up during an announcement together, in one phrase, shown together', async () => {
+    const sound = fakeSound();
+    const a = createAnnouncer({ ...sound.deps, groupUrl: groupUrlOf }, 10);
+    const url = (id: number) => `/api/v1/voice/calls/${id}-1.wav`;
+    a.enqueue(call(1, 'A001', 1, { audioUrl: url(1) }));
+    a.enqueue(call(2, 'B002', 3, { audioUrl: url(2) }));
+    a.enqueue(call(3, 'C003', 4, { audioUrl: url(3) }));
+    a.enqueue(call(4, 'A004', 2, { audioUrl: url(4) }));
+    expect(a.group.value.map((c) => c.number)).toEqual(['A001']);
+    for (let i = 0; i < 3; i++) await sound.advance(); // chime, recording, pause of A001
+    expect(a.group.value.map((c) => c.number)).toEqual(['B002', 'C003', 'A004']);
+    expect(a.current.value?.number).toBe('B002');
+    for (let i = 0; i < 3; i++) await sound.advance();
+    await a.idle();
+    expect(sound.log).toEqual(['chime', `play ${url(1)}`, 'pause', 'chime', 'play /api/v1/voice/group.wav?calls=2-1,3-1,4-1', 'pause']);
+    expect(a.group.value).toEqual([]);
+  });
+
+  it('plays each recording of a burst when no phrase can be made (a call without audio)', () => {
+    expect(groupUrlOf([call(1, 'A001', 1, { audioUrl: '/api/v1/voice/calls/1-1.wav' }), call(2, 'A002', 1)])).toBeNull();
   });
 });

@@ -27,7 +27,7 @@ function setup(opts: { settings?: Record<number, unknown>; speak?: boolean; call
 const call = (number: string, counterNumber: number, recall = false) => ({ number, counterNumber, recall });
 
 describe('voice announcements queue', () => {
-  it('speaks one at a time, in call order, and again on a recall', async () => {
+  it('speaks in call order, again on a recall, and the calls that queued up meanwhile together in one phrase', async () => {
     const { voice, service } = setup();
     voice.hold();
     const done = [
@@ -43,10 +43,11 @@ describe('voice announcements queue', () => {
     await Promise.all(done);
     expect(voice.spoken).toEqual([
       'Mời công dân có số thứ tự a, một đến quầy số một',
-      'Mời công dân có số thứ tự a, hai đến quầy số hai',
-      'Mời lại công dân có số thứ tự a, một đến quầy số một',
-      'Mời công dân có số thứ tự bê, một đến quầy số ba',
+      'Mời số a, hai đến quầy hai, mời lại số a, một đến quầy một, số bê, một đến quầy ba',
     ]);
+    // one call alone afterwards gets the hall's full template again
+    await service.announce(1, call('A003', 2));
+    expect(voice.spoken.at(-1)).toBe('Mời công dân có số thứ tự a, ba đến quầy số hai');
   });
 
   it('keeps halls apart: one hall waiting does not hold up another', async () => {
@@ -79,6 +80,18 @@ describe('voice announcements queue', () => {
     expect(voice.rendered).toEqual(['Mời lại công dân có số thứ tự a, hai mươi ba đến quầy số năm']);
     expect(chimed.durationSeconds).toBeGreaterThan(plain.durationSeconds + 0.8);
     await expect(service.callAudio(1, 7, 3, false)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('serves several calls as one phrase for a display (a burst)', async () => {
+    const calls = {
+      '7-1': { number: 'A001', recall: false, counter_number: 1, counter_name: 'Quầy 1', service_name: 'Hộ tịch' },
+      '8-1': { number: 'B002', recall: false, counter_number: 3, counter_name: 'Quầy 3', service_name: 'Chứng thực' },
+    };
+    const { voice, service } = setup({ calls });
+    const wav = parseWav(await service.groupAudio(1, [{ ticketId: 7, nth: 1 }, { ticketId: 8, nth: 1 }], false));
+    expect(wav.durationSeconds).toBeGreaterThan(0);
+    expect(voice.rendered).toEqual(['Mời số a, một đến quầy một, số bê, hai đến quầy ba']);
+    await expect(service.groupAudio(1, [{ ticketId: 7, nth: 1 }, { ticketId: 9, nth: 1 }], false)).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('says nothing for a hall that switched voice off', async () => {
