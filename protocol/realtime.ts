@@ -44,6 +44,8 @@ export const DisplaySnapshot = Type.Object({
     }),
   ),
   recentCalls: Type.Array(CallEvent),
+  /** The languages the display shows, alternating when there are two (the hall's `displayLanguages`). */
+  languages: Type.Optional(Type.Array(Type.Union([Type.Literal('vi'), Type.Literal('en')]))),
   at: Type.String({ format: 'date-time' }),
 });
 export type DisplaySnapshot = Static<typeof DisplaySnapshot>;

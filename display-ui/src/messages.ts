@@ -5,6 +5,7 @@ export const t = createTranslator({
   vi: {
     screenTitle: 'Màn hình gọi số',
     inviteCitizen: 'Mời công dân có số',
+    inviteCitizens: 'Mời công dân có các số',
     toCounter: 'đến',
     counter: 'Quầy {n}',
     counterLabel: 'Quầy',
@@ -17,11 +18,12 @@ export const t = createTranslator({
     status_paused: 'Tạm dừng',
     status_closed: 'Đóng',
     noNumber: '—',
-    ticker: 'Đề nghị công dân giữ trật tự, chú ý theo dõi số thứ tự trên màn hình và loa thông báo. Khi được mời, vui lòng đến đúng quầy.',
+    ticker: 'Vui lòng giữ trật tự, theo dõi số trên màn hình và loa. Khi được mời, xin đến đúng quầy.',
   },
   en: {
     screenTitle: 'Calling display',
     inviteCitizen: 'Now serving number',
+    inviteCitizens: 'Now serving numbers',
     toCounter: 'at',
     counter: 'Counter {n}',
     counterLabel: 'Counter',

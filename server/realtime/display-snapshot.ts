@@ -3,6 +3,7 @@ import type { Hub } from '../context.js';
 import * as queueRepo from '../queue/queue.repo.js';
 import { findHall, listCounters } from '../admin/setup.repo.js';
 import { audioUrlFor } from '../voice/audio-url.js';
+import { hallSettingsOf } from '../admin/setup.service.js';
 
 const withAudio = (url: string | undefined) => (url ? { audioUrl: url } : {});
 
@@ -32,6 +33,7 @@ export async function displaySnapshot(hub: Hub, hallId: number): Promise<Display
       at: c.at.toISOString(),
       ...withAudio(audioUrlFor(hall?.settings, c.ticket_id, c.nth)),
     })),
+    languages: hallSettingsOf(hall?.settings).displayLanguages,
     at: new Date().toISOString(),
   };
 }
