@@ -65,7 +65,8 @@ export function TicketScreen({ ticket, printerProblem, timeZone, keepMinutes, on
   return (
     <main class={`kiosk-main kiosk-ticket ${kept ? 'is-kept' : ''}`} data-testid="issued-ticket" data-kept={kept ? 'true' : 'false'}>
       <section class="ticket-slip">
-        <div class="ticket-slip__head">{t('yourNumber')}</div>
+        <div class="ticket-slip__main">
+        <div class="ticket-slip__head">{kept ? t('ticketKept') : t('yourNumber')}</div>
         <div class="ticket-slip__number hh-num" data-testid="ticket-number">
           {ticket.number}
         </div>
@@ -81,7 +82,7 @@ export function TicketScreen({ ticket, printerProblem, timeZone, keepMinutes, on
           </div>
           <div>
             <dt>{t('eta')}</dt>
-            <dd class="hh-num" data-testid="ticket-eta">
+            <dd class={`hh-num ${ticket.estimatedWaitMinutes === null ? 'is-none' : ''}`} data-testid="ticket-eta">
               {etaText(ticket)}
             </dd>
           </div>
@@ -93,7 +94,18 @@ export function TicketScreen({ ticket, printerProblem, timeZone, keepMinutes, on
             </dd>
           </div>
         </dl>
+        </div>
 
+        <div class="ticket-slip__side">
+        {/* The printer slot: always laid out, filled when the kiosk's printer reports a problem. */}
+        <div class={`kiosk-printer ${printerProblem ? 'is-on' : ''}`} role="status" aria-live="assertive" data-testid="printer-slot">
+          {printerProblem ? (
+            <>
+              <strong>{t('printerProblem')}</strong>
+              <small>{t('printerProblemHint')}</small>
+            </>
+          ) : null}
+        </div>
         {ticket.estimatedWaitMinutes === null ? (
           <p class="ticket-slip__nocounter" data-testid="ticket-no-counter">
             {etaNoCounterHint(ticket.hallOpensAt)}
@@ -108,14 +120,6 @@ export function TicketScreen({ ticket, printerProblem, timeZone, keepMinutes, on
           </div>
         </div>
 
-        {/* The printer slot: always laid out, filled when the kiosk's printer reports a problem. */}
-        <div class={`kiosk-printer ${printerProblem ? 'is-on' : ''}`} role="status" aria-live="assertive" data-testid="printer-slot">
-          {printerProblem ? (
-            <>
-              <strong>{t('printerProblem')}</strong>
-              <small>{t('printerProblemHint')}</small>
-            </>
-          ) : null}
         </div>
       </section>
 
