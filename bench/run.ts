@@ -18,6 +18,7 @@ import { memoryPart } from './parts/memory.js';
 import { printingPart } from './parts/printing.js';
 import { abusePart } from './parts/abuse.js';
 import { provincePart } from './province.js';
+import { waitEstimatePart } from './wait-estimate.js';
 
 interface Part {
   run: (ctx: BenchContext) => Promise<PartResult>;
@@ -39,6 +40,7 @@ const parts = {
   printing: { run: printingPart, budgetMs: 60_000, byDefault: true },
   abuse: { run: abusePart, budgetMs: 50_000, byDefault: true },
   province: { run: provincePart, budgetMs: 230_000, byDefault: false },
+  'wait-estimate': { run: waitEstimatePart, budgetMs: 60_000, byDefault: true },
 } satisfies Record<string, Part>;
 type PartName = keyof typeof parts;
 const isPart = (s: string): s is PartName => Object.hasOwn(parts, s);

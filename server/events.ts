@@ -14,7 +14,7 @@ export interface HubEvents {
     deviceId: number | null;
     ahead: number;
     estimatedWaitMinutes: number | null;
-    estimatedWaitRange: { low: number; high: number } | null;
+    estimatedWaitRange?: { low: number; high: number } | null;
   };
   'ticket.changed': { hallId: number; update: TicketUpdate };
   'ticket.called': { hallId: number; call: CallEvent };

@@ -47,9 +47,9 @@ export interface WaitEstimate {
 }
 
 const FULL_TRUST_SAMPLES = 8;
-const Z = 1.35;
-const MARGIN_LOW = 0.25;
-const MARGIN_HIGH = 0.3;
+const Z = 1.0;
+const MARGIN_LOW = 0.2;
+const MARGIN_HIGH = 0.2;
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
