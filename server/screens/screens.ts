@@ -19,7 +19,7 @@ const screens = [
 export function registerScreens(app: App): void {
   const assets = path.join(uiDir, 'assets');
   if (existsSync(assets)) {
-    void app.register(fastifyStatic, { root: assets, prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d' });
+    void app.register(fastifyStatic, { root: assets, prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d', preCompressed: true });
   }
   for (const screen of screens) {
     const index = path.join(uiDir, screen.dir, 'index.html');
