@@ -1,7 +1,7 @@
 import type { RatingLevel } from '../../protocol/ratings.js';
 
 /** Colours of the four levels, from rất hài lòng (4) to không hài lòng (1). */
-export const levelColor: Record<RatingLevel, string> = { 4: '#0f7a44', 3: '#4d9a2a', 2: '#d89a00', 1: '#c8102e' };
+export const levelColor: Record<RatingLevel, string> = { 4: '#0f7a44', 3: '#3f7f22', 2: '#9a6700', 1: '#c8102e' };
 
 /** The mouth of each level: a wide open smile, a smile, a straight line, a frown. */
 const mouth: Record<RatingLevel, string> = {

@@ -39,4 +39,25 @@ export async function rankingsRoutes(app: App, rankings: RankingsService) {
         .send(csv);
     },
   );
+
+  app.get(
+    '/rankings.xlsx',
+    {
+      schema: {
+        tags: ['rankings'],
+        summary: 'The rankings as an Excel workbook (public)',
+        security: [],
+        querystring: RankingsQuery,
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const { filename, xlsx } = await rankings.rankingsXlsx(req.query, req.principal?.hallId ?? null);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .send(xlsx);
+    },
+  );
 }

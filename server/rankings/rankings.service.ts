@@ -71,6 +71,27 @@ export class RankingsService {
 
   /** The same rankings as a spreadsheet (UTF-8 with BOM). */
   async rankingsCsv(q: RankingsQuery, principalHallId: number | null): Promise<{ filename: string; csv: string }> {
+    const { filename, header, rows } = await this.rankingsTable(q, principalHallId);
+    return { filename: `${filename}.csv`, csv: toCsv(header, rows) };
+  }
+
+  /** The same rankings as an Excel workbook (.xlsx): one sheet, a bold frozen header, the period in the title. */
+  async rankingsXlsx(q: RankingsQuery, principalHallId: number | null): Promise<{ filename: string; xlsx: Buffer }> {
+    const { filename, header, rows, title } = await this.rankingsTable(q, principalHallId);
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    book.creator = 'Hall Hub';
+    const sheet = book.addWorksheet('Xếp hạng', { views: [{ state: 'frozen', ySplit: 2 }] });
+    sheet.addRow([title]).font = { bold: true, size: 14 };
+    sheet.addRow(header).font = { bold: true };
+    for (const row of rows) sheet.addRow(row.map((c) => c ?? ''));
+    sheet.columns.forEach((col, i) => {
+      col.width = i === 1 ? 36 : i === 2 ? 28 : 16;
+    });
+    return { filename: `${filename}.xlsx`, xlsx: Buffer.from(await book.xlsx.writeBuffer()) };
+  }
+
+  private async rankingsTable(q: RankingsQuery, principalHallId: number | null) {
     const r = await this.rankings(q, principalHallId);
     const subject: Record<RankingBy, string> = { staff: 'Cán bộ', counter: 'Quầy', department: 'Phòng ban / lĩnh vực', hall: 'Trung tâm' };
     const header = [
@@ -97,6 +118,7 @@ export class RankingsService {
       i.served,
       percent(i.ratedShare),
     ]);
-    return { filename: `xep-hang-${r.by}-${r.from}_${r.to}.csv`, csv: toCsv(header, rows) };
+    const title = `${r.hall?.name ?? ''} – Kết quả đánh giá mức độ hài lòng, từ ${r.from} đến ${r.to}`;
+    return { filename: `xep-hang-${r.by}-${r.from}_${r.to}`, header, rows, title };
   }
 }

@@ -12,9 +12,12 @@ export interface TextBox {
   testId: string | null;
 }
 
-/** Every visible text of the page (or under `selector`), with its size and clipping. */
-export async function measureTexts(page: Page, selector = 'body'): Promise<TextBox[]> {
-  return page.evaluate((sel) => {
+/**
+ * Every visible text of the page (or under `selector`), with its size and clipping. `scrolls`: the page
+ * scrolls (a phone page), so text below the fold is not clipped; otherwise (a TV, a kiosk) it is.
+ */
+export async function measureTexts(page: Page, selector = 'body', scrolls = false): Promise<TextBox[]> {
+  return page.evaluate(([sel, pageScrolls]) => {
     const root = document.querySelector(sel);
     if (!root) return [];
     const out: { text: string; fontSize: number; clipped: string | null; testId: string | null }[] = [];
@@ -37,9 +40,10 @@ export async function measureTexts(page: Page, selector = 'body'): Promise<TextB
       range.selectNodeContents(el);
       const t = range.getBoundingClientRect();
       let clipped: string | null = null;
-      if (t.left < -0.5 || t.top < -0.5 || t.right > vw + 0.5 || t.bottom > vh + 0.5) clipped = 'outside the viewport';
+      if (t.left < -0.5 || t.right > vw + 0.5 || (!pageScrolls && (t.top < -0.5 || t.bottom > vh + 0.5))) clipped = 'outside the viewport';
       if (!clipped && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) && style.overflow !== 'visible') clipped = 'overflows its own box';
       for (let a = el.parentElement; a && !clipped; a = a.parentElement) {
+        if (pageScrolls && (a === document.body || a === document.documentElement)) break;
         const s = getComputedStyle(a);
         if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
         const ar = a.getBoundingClientRect();
@@ -49,12 +53,12 @@ export async function measureTexts(page: Page, selector = 'body'): Promise<TextB
       out.push({ text: own.slice(0, 60), fontSize: parseFloat(style.fontSize), clipped, testId });
     }
     return out;
-  }, selector);
+  }, [selector, scrolls] as const);
 }
 
 /** The texts smaller than `min` px, or clipped: what a test expects to be empty. */
-export async function textProblems(page: Page, min: number, selector = 'body'): Promise<string[]> {
-  return (await measureTexts(page, selector))
+export async function textProblems(page: Page, min: number, selector = 'body', scrolls = false): Promise<string[]> {
+  return (await measureTexts(page, selector, scrolls))
     .filter((b) => b.fontSize < min - 0.05 || b.clipped)
     .map((b) => `"${b.text}" ${b.fontSize.toFixed(1)}px${b.clipped ? ` (${b.clipped})` : ''}`);
 }

@@ -101,7 +101,7 @@ export default function RankingsApp() {
         </div>
         <div class="rk-bar__range">
           {data ? t('range', { from: day(data.from), to: day(data.to) }) : ''}
-          <a class="rk-csv" href={`/api/v1/rankings.csv?${query}`} download>
+          <a class="rk-csv" href={`/api/v1/rankings.xlsx?${query}`} download data-testid="rankings-xlsx">
             {t('csv')}
           </a>
         </div>
@@ -150,7 +150,9 @@ export default function RankingsApp() {
             {t('total', { ratings: data.totals.ratings, satisfied: pct(data.totals.satisfiedShare), mean: num(data.totals.mean) })}
             <span class="rk-foot__updated">{t('updated', { time: formatTime(data.at) })}</span>
           </div>
-          <p class="rk-foot__method">{t('method', { c: num(data.prior.mean, 3), m: data.prior.weight, min: data.minRatings })}</p>
+          <p class="rk-foot__method" data-testid="rankings-method">
+            {t('method', { min: data.minRatings })}
+          </p>
         </footer>
       ) : null}
     </div>
@@ -187,8 +189,12 @@ function Row({ item }: { item: RankingItem }) {
             : null}
         </div>
       </td>
-      <td class="rk-col-num">{pct(item.satisfiedShare)}</td>
-      <td class="rk-col-num">{item.ratings}</td>
+      <td class="rk-col-num" data-label={t('satisfied').toLowerCase()}>
+        {pct(item.satisfiedShare)}
+      </td>
+      <td class="rk-col-num" data-label={t('ratingsShort')}>
+        {item.ratings}
+      </td>
       <td class="rk-col-num">{pct(item.ratedShare)}</td>
     </tr>
   );
