@@ -101,7 +101,7 @@ describe('queue flow in Chromium: kiosk → counter console → hall display', (
     await expect(slip.innerText()).resolves.toContain('Quét mã để theo dõi lượt của bạn');
     await kiosk.locator('.hh-qr svg').waitFor(WAIT);
     const ticketId = (await dbh.db.query<{ id: number }>(`SELECT id FROM tickets WHERE number = 'A001'`)).rows[0]!.id;
-    expect(await kiosk.locator('.hh-qr').getAttribute('data-value')).toBe(`${hub.url}/kiosk/t/${ticketId}`);
+    expect(await kiosk.locator('.hh-qr').getAttribute('data-value')).toBe(`${hub.hub.config.publicUrl}/kiosk/t/${ticketId}`); // the ticket reply's followUrl, as printed
 
     // Staff: log in, open counter 1, call the next number.
     await staff.goto(`${hub.url}/staff/`);
