@@ -56,7 +56,10 @@ export function TabletApp({ token }: { token: string }) {
   useEffect(() => {
     if (!loaded.data) return;
     setState(loaded.data);
-    if (loaded.data.pending) ask(loaded.data.pending);
+    // only the ticket now at the counter: once another citizen is being served, an older ticket is not asked about
+    const p = loaded.data.pending;
+    const now = loaded.data.currentTicket;
+    if (p && (!now || now.id === p.ticketId)) ask(p);
   }, [loaded.data]);
 
   const stateRef = useRef(state);
@@ -66,6 +69,12 @@ export function TabletApp({ token }: { token: string }) {
     if (!current || counter.id !== current.counter.id) return;
     // a different staff member: fetch the state again for the photo
     if ((counter.staff?.id ?? null) !== (current.staff?.id ?? null)) loaded.reload();
+    // a new citizen at the counter ends the previous one's rating: a tapped face is sent, an open question closed
+    const shown = screenRef.current;
+    if (shown.kind === 'rate' && counter.currentTicket && counter.currentTicket.id !== shown.request.ticketId) {
+      if (shown.level !== null) send(shown.request, shown.level, [], '');
+      else dismiss();
+    }
     setState((s) => {
       if (!s) return s;
       return {
