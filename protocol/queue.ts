@@ -10,6 +10,7 @@ export const TicketStatus = Type.Union([
   Type.Literal('no_show'),
   Type.Literal('transferred'),
   Type.Literal('cancelled'),
+  Type.Literal('not_served', { description: 'still waiting or called when the hall\'s day ended' }),
 ]);
 export type TicketStatus = Static<typeof TicketStatus>;
 

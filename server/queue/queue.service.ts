@@ -389,6 +389,11 @@ export class QueueService {
     this.pendingQueueUpdates.set(hallId, timer);
   }
 
+  /** Sends the hall's waiting counts again (after a change made outside the counter actions). */
+  refreshWaiting(hallId: number): void {
+    this.queueChanged(hallId);
+  }
+
   stop(): void {
     for (const t of this.pendingQueueUpdates.values()) clearTimeout(t);
     this.pendingQueueUpdates.clear();

@@ -35,9 +35,3 @@ export async function storeReply(db: Queryable, hallId: number, key: string, sta
     [hallId, key, status, JSON.stringify(reply ?? null)],
   );
 }
-
-/** Keys of days before the hall's today are forgotten. */
-export async function purgeKeys(db: Queryable, hallId: number, today: string): Promise<number> {
-  const { rowCount } = await db.query('DELETE FROM idempotency_keys WHERE hall_id = $1 AND day < $2', [hallId, today]);
-  return rowCount ?? 0;
-}

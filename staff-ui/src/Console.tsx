@@ -23,6 +23,8 @@ function ticketStatusText(status: string): string {
       return t('ticketStatus_no_show');
     case 'transferred':
       return t('ticketStatus_transferred');
+    case 'not_served':
+      return t('ticketStatus_not_served');
     default:
       return t('ticketStatus_cancelled');
   }
