@@ -5,6 +5,8 @@ import { etaText, t } from './messages.js';
 
 /** Seconds the issued ticket stays on screen without a touch. */
 export const TICKET_SCREEN_SECONDS = 15;
+/** …and once its printer has a problem (the citizen copies the number or photographs the screen). */
+export const TICKET_SCREEN_PROBLEM_SECONDS = 45;
 
 export function followUrl(ticketId: number): string {
   return `${window.location.origin}/kiosk/t/${ticketId}`;
@@ -12,7 +14,7 @@ export function followUrl(ticketId: number): string {
 
 export interface TicketScreenProps {
   ticket: IssuedTicket;
-  printerProblem: { detail: string | null } | null;
+  printerProblem: { detail: string | null; mayBeOnPaper?: boolean } | null;
   timeZone: string | undefined;
   onDone: () => void;
 }
@@ -40,6 +42,12 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
       window.removeEventListener('pointerdown', extend, { capture: true });
     };
   }, [ticket.id]);
+
+  // A printer problem keeps the ticket on screen longer.
+  useEffect(() => {
+    if (!printerProblem) return;
+    deadline.current = Math.max(deadline.current, Date.now() + TICKET_SCREEN_PROBLEM_SECONDS * 1000);
+  }, [printerProblem]);
 
   const tz = timeZone ? { timeZone } : {};
   return (
@@ -84,8 +92,8 @@ export function TicketScreen({ ticket, printerProblem, timeZone, onDone }: Ticke
         <div class={`kiosk-printer ${printerProblem ? 'is-on' : ''}`} role="status" aria-live="assertive" data-testid="printer-slot">
           {printerProblem ? (
             <>
-              <strong>{t('printerProblem')}</strong>
-              <small>{t('printerProblemHint')}</small>
+              <strong>{t(printerProblem.mayBeOnPaper ? 'printerMaybePrinted' : 'printerProblem')}</strong>
+              <small>{t(printerProblem.mayBeOnPaper ? 'printerMaybePrintedHint' : 'printerProblemHint')}</small>
             </>
           ) : null}
         </div>

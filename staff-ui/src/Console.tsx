@@ -185,7 +185,15 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
 
   const reprint = (ticketId: number, number: string) =>
     run('reprint', async () => {
-      const job = await api.post<{ status: string; error: string | null }>(`/tickets/${ticketId}/reprint`);
+      let job: { status: string; error: string | null };
+      try {
+        job = await api.post<{ status: string; error: string | null }>(`/tickets/${ticketId}/reprint`);
+      } catch (err) {
+        // The last print may be on paper: staff check the kiosk's tray before a second copy goes out.
+        if (!(err instanceof ApiError && err.code === 'may_be_on_paper')) throw err;
+        if (!window.confirm(t('reprintMaybePrinted', { number, reason: err.message }))) return;
+        job = await api.post<{ status: string; error: string | null }>(`/tickets/${ticketId}/reprint`, { confirm: true });
+      }
       if (job.status === 'failed') setError(t('reprintFailed', { number }));
       else setInfo(t(job.status === 'printed' ? 'reprinted' : 'reprintSent', { number }));
     });
