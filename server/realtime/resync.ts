@@ -1,7 +1,8 @@
 import { rooms } from '../../protocol/index.js';
 import type { Hub } from '../context.js';
 import * as queueRepo from '../queue/queue.repo.js';
-import { displaySnapshot, type HubServer } from './realtime.js';
+import type { HubServer } from './realtime.js';
+import { displaySnapshot } from './display-snapshot.js';
 
 /** The halls that have sockets on this hub process. */
 function localHalls(io: HubServer): number[] {
@@ -21,10 +22,11 @@ function localHalls(io: HubServer): number[] {
  */
 export async function resyncLocalScreens(hub: Hub, io: HubServer): Promise<void> {
   for (const hallId of localHalls(io)) {
+    hub.snapshots.invalidate(hallId);
     const [snapshot, counts] = await Promise.all([displaySnapshot(hub, hallId), queueRepo.waitingCounts(hub.db, hallId)]);
     const at = new Date().toISOString();
     io.local.to(rooms.displays(hallId)).emit('display:snapshot', snapshot);
-    io.local.to([rooms.kiosks(hallId), rooms.staff(hallId)]).emit('queue:update', { services: counts.map((c) => ({ serviceId: c.service_id, waiting: c.waiting })), at });
+    io.local.to([rooms.kiosks(hallId), rooms.staff(hallId)]).emit('queue:update', { services: counts.map((c: { service_id: number; waiting: number }) => ({ serviceId: c.service_id, waiting: c.waiting })), at });
     io.local.to(rooms.hall(hallId)).emit('setup:update', { at });
   }
 }

@@ -98,7 +98,8 @@ describe('a stalled database (SIGSTOP of the whole cluster)', () => {
   it('answers 503 to a request still waiting at its deadline, and commits nothing for it', async () => {
     const hub = await startTestHub({ url: pg.url, poolSize: 4, config: { requestDeadlineMs: 500 } });
     hubs.push(hub);
-    expect((await issue(hub)).status).toBe(201);
+    await expect.poll(async () => (await issue(hub)).status, { timeout: 10_000 }).toBe(201);
+    await expect.poll(() => hub.hub.db.idleCount === hub.hub.db.totalCount, { timeout: 10_000 }).toBe(true);
     const before = await tickets();
     stall();
     const waiting = issue(hub);
@@ -113,10 +114,11 @@ describe('a stalled database (SIGSTOP of the whole cluster)', () => {
   it('answers 503 busy at once when every connection of the pool is taken, while the database is still stopped', async () => {
     const hub = await startTestHub({ url: pg.url, poolSize: 2, config: { dbLimits: { statementTimeoutMs: 8000, connectTimeoutMs: 5000, poolQueueMax: 1 } } });
     hubs.push(hub);
-    expect((await issue(hub)).status).toBe(201);
-    expect((await issue(hub)).status).toBe(201);
+    // (the hub's own start-up work may hold both connections a moment)
+    await expect.poll(async () => (await issue(hub)).status, { timeout: 10_000 }).toBe(201);
+    await Promise.all([issue(hub), issue(hub)]);
     const pool = hub.hub.db;
-    await expect.poll(() => pool.totalCount === 2 && pool.idleCount === 2 && pool.waitingCount === 0).toBe(true);
+    await expect.poll(() => pool.totalCount === 2 && pool.idleCount === 2 && pool.waitingCount === 0, { timeout: 10_000 }).toBe(true);
     stall();
     // two requests hold both connections, a third waits for one: the pool is full
     const held = [issue(hub), issue(hub), issue(hub)];
