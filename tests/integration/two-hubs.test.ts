@@ -27,6 +27,7 @@ async function freePort(): Promise<number> {
 
 /** A hall display: every call it was told of, by `call` or in a snapshot's recent calls. */
 interface Display {
+  url: string;
   socket: ClientSocket;
   seen: Set<number>;
   disconnects: number;
@@ -34,7 +35,7 @@ interface Display {
 
 function display(url: string, token: string): Display {
   const socket: ClientSocket = ioClient(url, { auth: { token }, transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true });
-  const d: Display = { socket, seen: new Set(), disconnects: 0 };
+  const d: Display = { url, socket, seen: new Set(), disconnects: 0 };
   socket.on('call', (c) => d.seen.add(c.ticketId));
   socket.on('display:snapshot', (s) => {
     for (const c of s.recentCalls) d.seen.add(c.ticketId);
@@ -109,7 +110,7 @@ describe('two hubs on one PostgreSQL', () => {
   });
 
   it("leaves the other hub's displays connected when one hub stops", async () => {
-    const onB = displays.filter((d) => d.socket.io.uri.startsWith(b.url));
+    const onB = displays.filter((d) => d.url === b.url);
     await expect.poll(() => onB.every((d) => d.socket.connected), { timeout: 15_000 }).toBe(true);
     const before = onB.map((d) => d.disconnects);
     await a.close();
@@ -117,5 +118,32 @@ describe('two hubs on one PostgreSQL', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(onB.map((d) => d.disconnects)).toEqual(before);
     expect(onB.every((d) => d.socket.connected)).toBe(true);
+  });
+});
+
+describe('numbered calls', () => {
+  it("numbers each hall's calls per hub process, 1, 2, 3…", async () => {
+    const { createTestDatabase, connectSocket } = await import('../helpers/hub.js');
+    const dbh = await createTestDatabase();
+    const demo = await seedHall(dbh.db);
+    const hub = await startTestHub({ url: dbh.url });
+    try {
+      const socket = await connectSocket(hub, demo.displayToken);
+      const seqs: { origin: string; n: number }[] = [];
+      socket.on('call', (c) => c.seq && seqs.push(c.seq));
+      for (let i = 0; i < 3; i++) await api(hub, 'POST', '/tickets', demo.kioskToken, { serviceId: 1 });
+      const staff = await login(hub, 'canbo1');
+      await api(hub, 'POST', '/counters/1/open', staff);
+      await api(hub, 'POST', '/counters/1/next', staff);
+      await api(hub, 'POST', '/counters/1/recall', staff);
+      await api(hub, 'POST', '/counters/1/next', staff);
+      await expect.poll(() => seqs.length).toBe(3);
+      expect(seqs.map((s) => s.n)).toEqual([1, 2, 3]);
+      expect(new Set(seqs.map((s) => s.origin)).size).toBe(1);
+      socket.close();
+    } finally {
+      await hub.close();
+      await dbh.drop();
+    }
   });
 });
