@@ -159,6 +159,7 @@ export const ReportFigures = Type.Object({
   called: Type.Integer({ description: 'tickets called (by the counter/staff member, or of the service)' }),
   served: Type.Integer(),
   noShow: Type.Integer(),
+  notServed: Type.Integer({ description: "tickets still waiting or called when the hall's day ended" }),
   transferred: Type.Integer(),
   waitAvgSeconds: Seconds('mean wait'),
   waitMedianSeconds: Seconds('median wait'),

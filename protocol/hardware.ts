@@ -36,8 +36,14 @@ export const PrinterState = Type.Union([
 ]);
 export type PrinterState = Static<typeof PrinterState>;
 
-/** The outcome of one print job: a printer state, or `no_printer` (none configured), or `expired` (never delivered in time). */
-export const PrintState = Type.Union([...PrinterState.anyOf, Type.Literal('no_printer'), Type.Literal('expired')]);
+/** The outcome of one print job: a printer state, `no_printer` (none configured), `expired` (never delivered in time), or `maybe_printed`. */
+export const PrintState = Type.Union([
+  ...PrinterState.anyOf,
+  Type.Literal('no_printer'),
+  Type.Literal('expired'),
+  /** The whole job reached the printer but it never confirmed (the connection dropped after the cut): it may be on paper. */
+  Type.Literal('maybe_printed'),
+]);
 export type PrintState = Static<typeof PrintState>;
 
 /** What a status query found. */
@@ -141,6 +147,13 @@ export const PrintJob = Type.Object({
   printedAt: Nullable(Timestamp),
 });
 export type PrintJob = Static<typeof PrintJob>;
+
+/**
+ * `POST /tickets/:id/reprint` body. A ticket whose last print may be on paper (`maybe_printed`) is reprinted only
+ * with `confirm: true` (409 `may_be_on_paper` otherwise): staff are asked first.
+ */
+export const ReprintBody = Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export type ReprintBody = Static<typeof ReprintBody>;
 
 export const PrintJobsQuery = Type.Object(
   {

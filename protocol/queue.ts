@@ -23,6 +23,7 @@ export const TicketStatus = Type.Union([
   Type.Literal('no_show'),
   Type.Literal('transferred'),
   Type.Literal('cancelled'),
+  Type.Literal('not_served', { description: 'still waiting or called when the hall\'s day ended' }),
 ]);
 export type TicketStatus = Static<typeof TicketStatus>;
 
@@ -98,3 +99,15 @@ export type WaitingTicket = Static<typeof WaitingTicket>;
 
 export const CounterQueue = Type.Object({ waiting: Type.Array(WaitingTicket), total: Type.Integer() });
 export type CounterQueue = Static<typeof CounterQueue>;
+
+/**
+ * `Idempotency-Key` of `POST /tickets` and the counter actions: a UUID the client makes once per action and
+ * sends again on every retry of it. Kept for the hall's day: the same key answers the same reply (no second
+ * ticket or call); the key with another body, route or caller answers 409 `idempotency_key_reused`.
+ */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', description: 'a UUID, one per action, the same on its retries' }),
+  ),
+});
+export type IdempotencyHeaders = Static<typeof IdempotencyHeaders>;

@@ -16,6 +16,13 @@ import type { DeviceHealthEvent } from './voice.js';
 import type { AgentPrinterReport, AgentPrintJob, AgentPrintResult, AgentScan, PrintStatusEvent, ScanEvent } from './hardware.js';
 
 /** A number called (or called again) at a counter. Sent to displays, the counter's room and the board. */
+/**
+ * Where a realtime message stands in its hall's stream from one hub process: `n` counts 1, 2, 3… per hall and
+ * `origin` (a hub process). A screen that sees a gap asks `snapshot:get` (ui-kit/seq.ts).
+ */
+export const RealtimeSeq = Type.Object({ origin: Type.String({ maxLength: 40 }), n: Type.Integer({ minimum: 1 }) });
+export type RealtimeSeq = Static<typeof RealtimeSeq>;
+
 export const CallEvent = Type.Object({
   ticketId: Id,
   number: Type.String(),
@@ -28,6 +35,8 @@ export const CallEvent = Type.Object({
   at: Type.String({ format: 'date-time' }),
   /** The announcement's audio (audio/wav, GET with the display's token); absent when the hall's voice is off. */
   audioUrl: Type.Optional(Type.String()),
+  /** Set on the `call` sent to sockets (not on the bus event). */
+  seq: Type.Optional(RealtimeSeq),
 });
 export type CallEvent = Static<typeof CallEvent>;
 

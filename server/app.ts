@@ -22,6 +22,7 @@ import { Wiring } from './wiring.js';
 import { registerErrorHandlers } from './http/errors.js';
 import { registerScreens } from './screens/screens.js';
 import { registerHealthCheck, type EmbeddedState } from './http/health.js';
+import { installRequestScopes } from './requests/requests.plugin.js';
 
 export interface RouteAccess {
   method: string;
@@ -120,6 +121,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
         routeTable.push({ method, url: route.url, access: rule });
       }
     });
+    installRequestScopes(app, hub);
 
     await app.register(
       async (api) => {
@@ -130,7 +132,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
       { prefix: '/api/v1' },
     );
 
-    registerHealthCheck(app, opts.db, opts.embeddedDatabase);
+    registerHealthCheck(app, opts.db, opts.embeddedDatabase, opts.config.healthDbTimeoutMs);
     registerScreens(app);
 
     await wiring.start();

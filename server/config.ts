@@ -2,9 +2,10 @@ import path from 'node:path';
 import { voiceConfig, type VoiceConfig } from './voice/voice.config.js';
 import { serialConfig, type SerialConfig } from './serial/serial.config.js';
 import { healthConfig, type HealthConfig } from './devices/health.config.js';
+import { requestsConfig, type RequestsConfig } from './requests/requests.config.js';
 
 /** Voice, serial devices and device health add their fields from their own modules. */
-export interface Config extends VoiceConfig, SerialConfig, HealthConfig {
+export interface Config extends VoiceConfig, SerialConfig, HealthConfig, RequestsConfig {
   host: string;
   port: number;
   /** Public base URL printed in QR codes and logs. */
@@ -77,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...voiceConfig(env),
     ...serialConfig(env),
     ...healthConfig(env),
+    ...requestsConfig(env),
     printerTimeoutMs: int('PRINTER_TIMEOUT_MS', env.PRINTER_TIMEOUT_MS, 3000, 50, 60_000),
     printJobTtlSeconds: int('PRINT_JOB_TTL_SECONDS', env.PRINT_JOB_TTL_SECONDS, 120, 1, 86_400),
     printerPollSeconds: int('PRINTER_POLL_SECONDS', env.PRINTER_POLL_SECONDS, 30, 0, 86_400),

@@ -22,6 +22,7 @@ import { healthFeature } from './devices/health.feature.js';
 import { voiceFeature } from './voice/voice.feature.js';
 import { serialFeature } from './serial/serial.feature.js';
 import { printingFeature } from './printing/printing.feature.js';
+import { dayEndFeature } from './queue/day-end.feature.js';
 
 /** The names of the commands a client may send the hub over its socket. */
 export type CommandName = keyof ClientToServerEvents;
@@ -103,5 +104,6 @@ export function createFeatures(ctx: FeatureContext, drivers: Drivers = {}): Feat
     rankingsFeature(ctx),
     boardFeature(ctx),
     reportsFeature(ctx),
+    dayEndFeature(ctx),
   ];
 }

@@ -85,7 +85,7 @@ if (!url) {
   embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => log.debug({ pg: line }), onEvent: onEmbeddedEvent }).catch(refuse);
   url = embedded.url;
 }
-const db = createPool(url, 30);
+const db = createPool(url, 30, config.dbLimits);
 const applied = await migrate(db);
 if (applied.length) log.info({ applied }, 'migrations applied');
 

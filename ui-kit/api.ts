@@ -42,10 +42,32 @@ export interface ApiOptions {
   /** Called on every 401 answer (e.g. to drop an expired staff session). */
   onUnauthorized?: (err: ApiError) => void;
   fetch?: typeof fetch;
+  /** Waits before each retry of an `action` (one entry per retry); default 0.5 s then 1.5 s. */
+  retryDelaysMs?: number[];
+}
+
+/** A random UUID v4 (crypto.getRandomValues works on plain-http hall networks, where randomUUID does not). */
+export function newIdempotencyKey(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface RequestOptions {
+  /** Sent as the `Idempotency-Key` header. */
+  idempotencyKey?: string;
 }
 
 export interface ApiClient {
-  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  request<T>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
+  /**
+   * A state-changing action the hub may have done even if its reply was lost (`POST /tickets`, the counter
+   * actions): sent with a fresh `Idempotency-Key` and retried with the same key when no answer came or the hub
+   * answered 503, so a retry never issues a second ticket or calls a second citizen.
+   */
+  action<T>(path: string, body?: unknown): Promise<T>;
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
@@ -62,9 +84,10 @@ export function createApi(opts: ApiOptions = {}): ApiClient {
   const base = opts.base ?? '/api/v1';
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     const token = opts.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
     // No content-type without a body: the hub rejects an empty JSON body.
@@ -110,8 +133,24 @@ export function createApi(opts: ApiOptions = {}): ApiClient {
     return (res.status === 204 ? null : parsed) as T;
   }
 
+  const retryDelays = opts.retryDelaysMs ?? [500, 1500];
+  async function action<T>(path: string, body?: unknown): Promise<T> {
+    const idempotencyKey = newIdempotencyKey();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request<T>('POST', path, body, { idempotencyKey });
+      } catch (err) {
+        const retryable = err instanceof ApiError && (err.isNetwork || err.status === 503);
+        const delay = retryDelays[attempt];
+        if (!retryable || delay === undefined) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   return {
     request,
+    action,
     get: <T,>(path: string) => request<T>('GET', path),
     post: <T,>(path: string, body?: unknown) => request<T>('POST', path, body),
     patch: <T,>(path: string, body?: unknown) => request<T>('PATCH', path, body),

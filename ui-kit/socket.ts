@@ -19,6 +19,7 @@ import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef } from 'preact/hooks';
 import type { ClientToServerEvents, DeviceHeartbeat, ServerToClientEvents } from '../protocol/realtime.js';
+import { SeqTracker } from './seq.js';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type HubEventName = keyof ServerToClientEvents;
@@ -106,6 +107,11 @@ export function createSocketStore(opts: SocketStoreOptions): SocketStore {
     }, ms);
   };
 
+  // A gap in the hall's numbered messages: one was missed, so the screen asks for a fresh snapshot.
+  const gaps = new SeqTracker(() => {
+    if (socket.connected) socket.emit('snapshot:get');
+  });
+
   const sendHeartbeat = () => {
     if (socket.connected) socket.emit('device:heartbeat', { faults });
   };
@@ -151,6 +157,9 @@ export function createSocketStore(opts: SocketStoreOptions): SocketStore {
     if (event === 'setup:update') reloads.value += 1;
     latestPayload.set(event, payload);
     if (SNAPSHOT_EVENTS.has(event)) snapshotSeen = true;
+    if (event === 'display:snapshot') gaps.reset();
+    const seq = (payload as { seq?: { origin?: unknown; n?: unknown } } | null)?.seq;
+    if (seq && typeof seq.origin === 'string' && typeof seq.n === 'number') gaps.see({ origin: seq.origin, n: seq.n });
     const set = handlers.get(event);
     if (!set) return;
     for (const h of [...set]) {
@@ -200,6 +209,7 @@ export function createSocketStore(opts: SocketStoreOptions): SocketStore {
     },
     close() {
       closed = true;
+      gaps.stop();
       if (retryTimer) clearTimeout(retryTimer);
       if (snapshotTimer) clearTimeout(snapshotTimer);
       if (heartbeatTimer) clearInterval(heartbeatTimer);

@@ -250,7 +250,9 @@ export class PrintAgent extends EventEmitter<{
       const state = err instanceof PrinterError ? err.state : 'error';
       const message = err instanceof PrinterError ? err.message : `Lỗi khi in: ${errorText(err)}`;
       this.noteStatus(state, { message });
-      entry = { uid: job.uid, id: job.id, state: 'failed', printState: state, message, acked: false, at: now() };
+      // Taken whole, never confirmed: the hub asks staff before a reprint.
+      const printState = err instanceof PrinterError && err.allSent ? 'maybe_printed' : state;
+      entry = { uid: job.uid, id: job.id, state: 'failed', printState, message, acked: false, at: now() };
     }
     await ledger.record(entry);
     this.emit('handled', job, entry, false);

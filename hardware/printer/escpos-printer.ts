@@ -161,11 +161,13 @@ export class EscPosPrinter implements TicketPrinterPort {
         after = await this.readProcessed(conn, this.confirmMs);
       }
     } catch (err) {
-      if (!(err instanceof ReadTimeout)) throw new PrinterError('error', `Mất kết nối với máy in khi đang in (${reason(err)})`, true);
+      // The printer took every byte, then closed the connection before confirming: it may well be on paper.
+      if (!(err instanceof ReadTimeout)) throw new PrinterError('error', `Mất kết nối với máy in sau khi gửi hết lệnh in, chưa xác nhận đã in (${reason(err)})`, true, true);
       // A printer that ran out of paper mid-job goes offline and never answers GS r: ask in real time why.
       const why = await this.decode(conn, Math.min(1000, this.profile.timeoutMs)).catch(() => null);
       const state = why ? stateOf(why) : null;
       if (state && state !== 'ok' && state !== 'paper_near_end') throw new PrinterError(state, `${stateMessages[state]} khi đang in`, true);
+      // Silent, not closed: it may have stopped mid-job (the bytes may sit in the network buffers), so part of it at most.
       throw lost(`không xác nhận đã in sau ${this.confirmMs} ms`);
     }
     const state = stateOf(after);

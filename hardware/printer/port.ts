@@ -67,6 +67,11 @@ export class PrinterError extends Error {
     message: string,
     /** True when bytes were sent: part of the job may be on paper. */
     readonly partial = false,
+    /**
+     * True when the whole job reached the printer and only its confirmation is missing (the printer closed the
+     * connection after taking every byte): the ticket may well be on paper; ask before printing it again.
+     */
+    readonly allSent = false,
   ) {
     super(message);
     this.name = 'PrinterError';

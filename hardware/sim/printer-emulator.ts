@@ -10,6 +10,8 @@ export interface PrinterConditions {
   coverOpen: boolean;
   /** False: the printer never answers a status query (a hung firmware). */
   answerStatus: boolean;
+  /** True: the printer is offline with an error (the simulator could not store a print: disk full or read-only). */
+  error?: boolean;
 }
 
 export interface TextRun {
@@ -60,7 +62,7 @@ const LINE_DOTS = 30;
  * print it would produce. It understands what node-thermal-printer and this project send (text, alignment,
  * bold, sizes, code pages, GS v 0 and STAR raster, QR and CODE128 commands, feeds, cuts) and skips the rest.
  */
-export class EscPosEmulator extends EventEmitter<{ reply: [Buffer]; page: [DecodedPage] }> {
+export class EscPosEmulator extends EventEmitter<{ reply: [Buffer, boolean]; page: [DecodedPage] }> {
   private pending: Buffer = Buffer.alloc(0);
   private pageBytes: Buffer[] = [];
   private elements: PageElement[] = [];
@@ -108,11 +110,12 @@ export class EscPosEmulator extends EventEmitter<{ reply: [Buffer]; page: [Decod
   }
 
   private get offline(): boolean {
-    return this.conditions.paper === 'out' || this.conditions.coverOpen;
+    return this.conditions.paper === 'out' || this.conditions.coverOpen || this.conditions.error === true;
   }
 
-  private reply(bytes: number[]): void {
-    if (this.conditions.answerStatus) this.emit('reply', Buffer.from(bytes));
+  /** `processed`: the answer to `GS r`, which confirms everything sent before it was printed. */
+  private reply(bytes: number[], processed = false): void {
+    if (this.conditions.answerStatus) this.emit('reply', Buffer.from(bytes), processed);
   }
 
   private realtimeEpson(n: number): void {
@@ -120,14 +123,14 @@ export class EscPosEmulator extends EventEmitter<{ reply: [Buffer]; page: [Decod
     const out = c.paper === 'out';
     const near = c.paper !== 'ok';
     if (n === 1) this.reply([0x12 | (this.offline ? 0x08 : 0)]);
-    else if (n === 2) this.reply([0x12 | (c.coverOpen ? 0x04 : 0) | (out ? 0x20 : 0)]);
+    else if (n === 2) this.reply([0x12 | (c.coverOpen ? 0x04 : 0) | (out ? 0x20 : 0) | (c.error ? 0x40 : 0)]);
     else if (n === 3) this.reply([0x12]);
     else if (n === 4) this.reply([0x12 | (near ? 0x0c : 0) | (out ? 0x60 : 0)]);
   }
 
   private starAsb(): void {
     const c = this.conditions;
-    this.reply([0x23, 0x86, (c.coverOpen ? 0x20 : 0) | (this.offline ? 0x08 : 0), 0x00, (c.paper === 'out' ? 0x08 : 0) | (c.paper !== 'ok' ? 0x04 : 0), 0, 0, 0, 0]);
+    this.reply([0x23, 0x86, (c.coverOpen ? 0x20 : 0) | (this.offline ? 0x08 : 0), c.error ? 0x08 : 0x00, (c.paper === 'out' ? 0x08 : 0) | (c.paper !== 'ok' ? 0x04 : 0), 0, 0, 0, 0]);
   }
 
   /** Interprets the command at `i`; returns how many bytes it used, or 0 when it is incomplete. */
@@ -326,7 +329,7 @@ export class EscPosEmulator extends EventEmitter<{ reply: [Buffer]; page: [Decod
       }
       case 0x72: // GS r n: answered after everything before it (and never while offline)
         if (!need(3)) return 0;
-        if (this.type === 'epson' && !this.offline) this.reply([(this.conditions.paper === 'near_end' ? 0x03 : 0) | (this.conditions.paper === 'out' ? 0x0c : 0)]);
+        if (this.type === 'epson' && !this.offline) this.reply([(this.conditions.paper === 'near_end' ? 0x03 : 0) | (this.conditions.paper === 'out' ? 0x0c : 0)], true);
         return 3;
       case 0x77:
         if (!need(3)) return 0;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { EscPosEmulator, type DecodedPage, type PrinterConditions } from './printer-emulator.js';
@@ -63,6 +63,9 @@ export class FakeEscPosPrinter extends EventEmitter<{ print: [FakePrint]; connec
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
   private stallAfter: number | null = null;
+  private dropAfterCut = false;
+  /** Why the last print could not be saved in `saveDir` (disk full, read-only); null when saving works. */
+  storageError: string | null = null;
   private seq = 0;
   private writes: Promise<void> = Promise.resolve();
 
@@ -112,6 +115,14 @@ export class FakeEscPosPrinter extends EventEmitter<{ print: [FakePrint]; connec
     this.stallAfter = afterBytes;
   }
 
+  /**
+   * From now on every connection is closed right after a cut, before the printer answers anything after it
+   * (a printer that loses its link once the ticket is on paper): the job is printed but never confirmed.
+   */
+  closeAfterCut(on = true): void {
+    this.dropAfterCut = on;
+  }
+
   unstall(): void {
     this.stallAfter = null;
     for (const s of this.sockets) if (s.isPaused()) s.destroy();
@@ -152,10 +163,21 @@ export class FakeEscPosPrinter extends EventEmitter<{ print: [FakePrint]; connec
     this.trim(this.connections);
     this.emit('connection', captured);
     const emulator = new EscPosEmulator(this.type, this.conditions, this.opts.cp1258Page ?? 52);
-    emulator.on('reply', (bytes) => {
-      if (!socket.destroyed) socket.write(bytes);
+    if (this.storageError) void this.probeStorage();
+    emulator.on('reply', (bytes, processed) => {
+      // With a prints folder, a job is confirmed once its files are saved, and never when they could not be.
+      if (!processed || !this.opts.saveDir) {
+        if (!socket.destroyed) socket.write(bytes);
+        return;
+      }
+      void this.writes.then(() => {
+        if (!socket.destroyed && !this.storageError) socket.write(bytes);
+      });
     });
-    emulator.on('page', (page) => this.printed(page));
+    emulator.on('page', (page) => {
+      this.printed(page);
+      if (this.dropAfterCut && page.cut) socket.destroy();
+    });
     const stallAfter = this.stallAfter;
     let stalled = false;
     socket.on('data', (chunk: Buffer) => {
@@ -202,11 +224,34 @@ export class FakeEscPosPrinter extends EventEmitter<{ print: [FakePrint]; connec
           await rename(`${base}.png.part`, `${base}.png`);
           if (seq % 50 === 0) await this.prune(dir);
         })
-        .catch(() => undefined);
+        .catch(async (err: unknown) => {
+          // A full or read-only disk: the print is not stored, nothing half-written stays, and the printer
+          // reports an error (offline) until a later connection finds the folder writable again.
+          for (const f of [`${base}.txt.part`, `${base}.png.part`, `${base}.txt`, `${base}.png`]) await rm(f, { force: true }).catch(() => undefined);
+          print.files = null;
+          this.storageError = `cannot save prints in ${dir}: ${(err as Error).message}`;
+          this.conditions.error = true;
+          process.stderr.write(`sim printer: ${this.storageError}\n`);
+        });
     }
     this.prints.push(print);
     this.trim(this.prints);
     this.emit('print', print);
+  }
+
+  /** Tries the prints folder again after a storage error; clears the error when a file can be written. */
+  private async probeStorage(): Promise<void> {
+    const dir = this.opts.saveDir;
+    if (!dir) return;
+    const probe = path.join(dir, `.probe-${process.pid}`);
+    try {
+      await writeFile(probe, 'ok\n');
+      await unlink(probe);
+      this.storageError = null;
+      this.conditions.error = false;
+    } catch {
+      await rm(probe, { force: true }).catch(() => undefined);
+    }
   }
 
   /** How many prints this fake has produced since it started. */

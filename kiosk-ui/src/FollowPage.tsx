@@ -26,6 +26,8 @@ export function statusText(ticket: Pick<Ticket, 'status' | 'counterNumber'>): st
       return t('status_transferred');
     case 'cancelled':
       return t('status_cancelled');
+    case 'not_served':
+      return t('status_not_served');
   }
 }
 
@@ -39,6 +41,8 @@ function hintOf(status: TicketStatus): string | null {
       return t('followNoShowHint');
     case 'transferred':
       return t('followTransferredHint');
+    case 'not_served':
+      return t('followNotServedHint');
     case 'serving':
     case 'done':
     case 'cancelled':

@@ -76,7 +76,7 @@ export function KioskApp({ api }: { api: ApiClient }) {
     setBusy(service.id);
     setError(null);
     try {
-      const ticket = await api.post<IssuedTicket>('/tickets', { serviceId: service.id, priority });
+      const ticket = await api.action<IssuedTicket>('/tickets', { serviceId: service.id, priority });
       setView({ kind: 'ticket', ticket });
       setPriority(false);
       setDepartmentId(null);

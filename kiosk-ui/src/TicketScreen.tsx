@@ -5,7 +5,7 @@ import { etaNoCounterHint, etaText, t } from './messages.js';
 
 /** Seconds the issued ticket stays on screen without a touch. */
 export const TICKET_SCREEN_SECONDS = 15;
-/** Minutes a ticket that could not be printed stays when the hall sets nothing. */
+/** Minutes a ticket that could not be printed (or may not be on paper) stays when the hall sets nothing. */
 export const UNPRINTED_TICKET_MINUTES = 10;
 
 /** The follow page of a ticket: the hub's `followUrl` when it gave one. */
@@ -15,7 +15,7 @@ export function followUrl(ticket: Pick<IssuedTicket, 'id'> & { followUrl?: strin
 
 export interface TicketScreenProps {
   ticket: IssuedTicket;
-  printerProblem: { detail: string | null } | null;
+  printerProblem: { detail: string | null; mayBeOnPaper?: boolean } | null;
   timeZone: string | undefined;
   /** How long a ticket that was not printed stays (the hall's `unprintedTicketMinutes`). */
   keepMinutes?: number | undefined;
@@ -101,8 +101,8 @@ export function TicketScreen({ ticket, printerProblem, timeZone, keepMinutes, on
         <div class={`kiosk-printer ${printerProblem ? 'is-on' : ''}`} role="status" aria-live="assertive" data-testid="printer-slot">
           {printerProblem ? (
             <>
-              <strong>{t('printerProblem')}</strong>
-              <small>{t('printerProblemHint')}</small>
+              <strong>{t(printerProblem.mayBeOnPaper ? 'printerMaybePrinted' : 'printerProblem')}</strong>
+              <small>{t(printerProblem.mayBeOnPaper ? 'printerMaybePrintedHint' : 'printerProblemHint')}</small>
             </>
           ) : null}
         </div>

@@ -11,10 +11,11 @@ import { ApiError, useHubEvent, type ApiClient } from '../../ui-kit/index.js';
  * then show "Máy in đang gặp sự cố – vui lòng ghi nhớ số của bạn hoặc chụp ảnh màn hình" (plus `detail` in
  * smaller type) in the slot kept for it.
  */
-export const printerProblem = signal<{ detail: string | null } | null>(null);
+export const printerProblem = signal<{ detail: string | null; mayBeOnPaper?: boolean } | null>(null);
 
-export function reportPrinterProblem(detail?: string | null): void {
-  printerProblem.value = { detail: detail?.trim() || null };
+/** `mayBeOnPaper`: the printer took the whole ticket but never confirmed it (it may be in the tray). */
+export function reportPrinterProblem(detail?: string | null, mayBeOnPaper = false): void {
+  printerProblem.value = { detail: detail?.trim() || null, ...(mayBeOnPaper ? { mayBeOnPaper } : {}) };
 }
 
 export function clearPrinterProblem(): void {
@@ -33,7 +34,7 @@ export function usePrinterWatch(api: ApiClient, reloadKey: number): void {
   useHubEvent('print:status', (ev) => {
     if (ev.kind !== 'ticket') return;
     if (ev.ok) clearPrinterProblem();
-    else reportPrinterProblem(ev.message);
+    else reportPrinterProblem(ev.message, ev.state === 'maybe_printed');
   });
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import type { App } from '../context.js';
 import { HubError } from '../errors.js';
+import { POOL_FULL } from '../db/pool.js';
 
 /** Postgres error codes that mean the request itself was wrong, not the hub. */
 const clientPgCodes: Record<string, [number, string]> = {
@@ -13,7 +14,8 @@ const clientPgCodes: Record<string, [number, string]> = {
   '23503': [409, 'conflict'],
   '23505': [409, 'conflict'],
 };
-const unavailablePgCodes = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', 'ECONNREFUSED', 'ECONNRESET']);
+// 57014/25P03: statement or idle-in-transaction timeout; HUB_CLIENT_GONE: the client left before the commit (rolled back).
+const unavailablePgCodes = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', 'ECONNREFUSED', 'ECONNRESET', '57014', '25P03', 'HUB_CLIENT_GONE']);
 
 /** Every HTTP error as `{error:{code,message}}`: domain refusals, validation, database codes; 500s are logged. */
 export function registerErrorHandlers(app: App): void {
@@ -33,6 +35,10 @@ export function registerErrorHandlers(app: App): void {
     } else if (pgCode && clientPgCodes[pgCode]) {
       [status, code] = clientPgCodes[pgCode];
       message = 'Dữ liệu không hợp lệ / invalid data';
+    } else if (pgCode === POOL_FULL) {
+      status = 503;
+      code = 'busy';
+      message = 'Hệ thống đang bận, mọi kết nối cơ sở dữ liệu đang được dùng: hãy thử lại / the hub is busy, retry shortly';
     } else if (pgCode && (unavailablePgCodes.has(pgCode) || (pgCode === 'ENOENT' && (err as { syscall?: string }).syscall === 'connect'))) {
       status = 503;
       code = 'unavailable';
@@ -41,7 +47,7 @@ export function registerErrorHandlers(app: App): void {
       status = err.statusCode;
       code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
       message = err.message;
-    } else if (/connect|terminat|Connection/i.test(err.message)) {
+    } else if (/connect|terminat|Connection|timeout/i.test(err.message)) {
       status = 503;
       code = 'unavailable';
       message = 'Cơ sở dữ liệu tạm thời không trả lời / database unavailable, retry shortly';

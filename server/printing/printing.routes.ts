@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { IdParams, PrinterStatusQuery, PrinterStatusReply, PrintJob, PrintJobsQuery, errorResponses } from '../../protocol/index.js';
+import { IdParams, ReprintBody, PrinterStatusQuery, PrinterStatusReply, PrintJob, PrintJobsQuery, errorResponses } from '../../protocol/index.js';
 import type { App, Hub } from '../context.js';
 import { guard, userOf } from '../auth/auth.plugin.js';
 import type { Access } from '../auth/principal.js';
@@ -19,10 +19,16 @@ export async function printingRoutes(app: App, _hub: Hub, printing: PrintingServ
 
   app.post(
     '/tickets/:id/reprint',
-    { schema: { tags: ['printing'], params: IdParams, response: { 200: PrintJob, ...errorResponses } }, preHandler: guard(staffAccess) },
+    {
+      schema: { tags: ['printing'], params: IdParams, body: ReprintBody, response: { 200: PrintJob, ...errorResponses } },
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
+      preHandler: guard(staffAccess),
+    },
     async (req) => {
       const u = userOf(req);
-      return printing.reprint(u.hallId, u.user.id, req.params.id);
+      return printing.reprint(u.hallId, u.user.id, req.params.id, req.body.confirm ?? false);
     },
   );
 

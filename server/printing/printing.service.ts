@@ -50,7 +50,9 @@ interface PrintRequest {
 /** How long a device's print routing (its `printer` field) is trusted without reading it again. */
 const DEVICE_CACHE_MS = 3000;
 
-const isPrinterState = (s: PrintState): s is PrinterState => s !== 'no_printer' && s !== 'expired';
+const isPrinterState = (s: PrintState): s is PrinterState => s !== 'no_printer' && s !== 'expired' && s !== 'maybe_printed';
+/** The words for a job that may be on paper (sent whole, never confirmed). */
+export const MAYBE_PRINTED = 'Phiếu có thể đã được in: máy in mất kết nối sau khi nhận hết lệnh in nhưng chưa xác nhận';
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function jobView(j: repo.PrintJobRow): PrintJob {
@@ -242,9 +244,16 @@ export class PrintingService {
   }
 
   /** Prints the ticket again on the kiosk that issued it; resolves with the job once it printed or failed (or after a wait). */
-  async reprint(hallId: number, userId: number, ticketId: number): Promise<PrintJob> {
+  /** `confirmed`: staff checked that a ticket which may be on paper is not, and still want it printed. */
+  async reprint(hallId: number, userId: number, ticketId: number, confirmed = false): Promise<PrintJob> {
     const row = await repo.ticketPrintRow(this.hub.db, hallId, ticketId);
     if (!row) throw notFound(`Không có phiếu số ${ticketId}`);
+    if (!confirmed) {
+      const lastJob = await repo.lastJobOfTicket(this.hub.db, ticketId);
+      if (lastJob?.state === 'maybe_printed') {
+        throw conflict(`Phiếu ${row.number} có thể đã được in (máy in chưa xác nhận): hãy kiểm tra khay giấy trước; in lại sẽ ra thêm một bản`, 'may_be_on_paper');
+      }
+    }
     if (row.device_id === null) throw conflict(`Phiếu ${row.number} không lấy từ ki-ốt nên không có máy in để in lại`, 'not_from_kiosk');
     const device = await repo.findDevice(this.hub.db, row.device_id);
     if (!device) throw conflict(`Ki-ốt đã phát phiếu ${row.number} không còn hoạt động`, 'kiosk_removed');
@@ -341,21 +350,27 @@ export class PrintingService {
       let job: repo.PrintJobRow;
       let state: PrinterState;
       let message: string;
+      let outcome: PrintState;
       try {
         const status = await port.print({ document: queued.document });
         state = status.state;
+        outcome = state;
         message = status.state === 'ok' ? (queued.kind === 'ticket' ? 'Đã in phiếu' : 'Đã in giấy tiếp nhận') : `Đã in. ${status.message}`;
         job = await repo.finishJob(this.hub.db, queued.id, { printed: true, state, error: null });
       } catch (err) {
         state = err instanceof PrinterError ? err.state : 'error';
         message = err instanceof PrinterError ? err.message : `Lỗi khi in: ${errorText(err)}`;
-        job = await repo.finishJob(this.hub.db, queued.id, { printed: false, state, error: message });
+        // The whole job reached the printer, only its confirmation is missing: it may be on paper.
+        const onPaper = err instanceof PrinterError && err.allSent;
+        outcome = onPaper ? 'maybe_printed' : state;
+        if (onPaper) message = `${MAYBE_PRINTED} (${message})`;
+        job = await repo.finishJob(this.hub.db, queued.id, { printed: false, state: outcome, error: message });
       }
       this.printers.forgetStatus(target);
       await this.observe(device.hall_id, device.id, device.printer, state, message, job.status === 'failed' ? job.id : null).catch((err: unknown) =>
         this.hub.log.warn({ err, deviceId: device.id }, 'printer fault not recorded'),
       );
-      this.notify(job, job.status === 'printed', state, message);
+      this.notify(job, job.status === 'printed', outcome, message);
     }, true);
   }
 
@@ -392,7 +407,8 @@ export class PrintingService {
       return repo.finishJob(tx, job.id, { printed: result.ok, state: result.state, error: result.ok ? null : result.message });
     });
     if (!updated) return;
-    if (isPrinterState(result.state)) await this.observe(hallId, agentId, 'agent', result.state, result.message, result.ok ? null : updated.id);
+    const printerState = result.state === 'maybe_printed' ? 'error' : result.state;
+    if (isPrinterState(printerState)) await this.observe(hallId, agentId, 'agent', printerState, result.message, result.ok ? null : updated.id);
     this.notify(updated, result.ok, result.state, result.ok ? (updated.kind === 'ticket' ? 'Đã in phiếu' : 'Đã in giấy tiếp nhận') : result.message);
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type Db, type Queryable, type Tx, transaction } from '../db/pool.js';
+import { noteResult } from '../db/request-scope.js';
 import type { EventBus } from '../events.js';
 import { HubError, conflict, notFound } from '../errors.js';
 import type { CallEvent, Counter, CounterQueue, IssuedTicket, Ticket, TicketUpdate } from '../../protocol/index.js';
@@ -46,6 +47,7 @@ export class QueueService {
       const ticket = await repo.insertTicket(tx, { hallId, serviceId, day, seq, number: formatTicketNumber(service, seq), priority, deviceId });
       const ahead = await repo.countAhead(tx, ticket);
       const wait = await this.estimate(tx, ticket);
+      noteResult(ticket.id);
       return { ticket, service, ahead, wait };
     });
     this.bus.emit('ticket.issued', {
@@ -169,6 +171,7 @@ export class QueueService {
       const priority = await repo.claimHead(tx, { ...q, priority: true });
       const normal = await repo.claimHead(tx, { ...q, priority: false });
       const pick = choosePriority({ priority, normal }, counter.priority_streak, policy, new Date());
+      noteResult(pick ? (pick === 'priority' ? priority! : normal!).id : null);
       if (!pick) return { finished, call: null };
       const chosen = pick === 'priority' ? priority! : normal!;
       await repo.setPriorityStreak(tx, counter.id, pick === 'priority' ? counter.priority_streak + 1 : 0);
@@ -188,6 +191,7 @@ export class QueueService {
       if (!counter.service_ids.includes(ticket.service_id)) throw conflict(`Quầy ${counter.number} không phục vụ dịch vụ của số ${ticket.number}`, 'wrong_service');
       if (ticket.reserved_counter_id !== null && ticket.reserved_counter_id !== counter.id) throw conflict(`Số ${ticket.number} đã được chuyển cho quầy khác`, 'reserved');
       const finished = await this.finishCurrent(tx, counter.id);
+      noteResult(ticket.id);
       return { finished, call: await this.callTicket(tx, actor, counter, ticket.id, false) };
     });
     return (await this.afterCall(actor.hallId, counterId, result.call, result.finished))!;
@@ -197,6 +201,7 @@ export class QueueService {
     const call = await transaction(this.db, async (tx) => {
       const counter = await this.myCounter(tx, actor, counterId);
       const current = await this.currentOf(tx, counter);
+      noteResult(current.id);
       return this.callTicket(tx, actor, counter, current.id, true);
     });
     return (await this.afterCall(actor.hallId, counterId, call, null))!;
@@ -207,6 +212,7 @@ export class QueueService {
     const t = await transaction(this.db, async (tx) => {
       const counter = await this.myCounter(tx, actor, counterId);
       const current = await this.currentOf(tx, counter);
+      noteResult(current.id);
       return current.status === 'serving' ? current : repo.setStatus(tx, current.id, 'serving', { serving: true });
     });
     return this.afterTicketChange(actor.hallId, counterId, t);
@@ -216,6 +222,7 @@ export class QueueService {
     const t = await transaction(this.db, async (tx) => {
       const counter = await this.myCounter(tx, actor, counterId);
       const current = await this.currentOf(tx, counter);
+      noteResult(current.id);
       return repo.setStatus(tx, current.id, 'done', { finish: true });
     });
     return this.afterTicketChange(actor.hallId, counterId, t);
@@ -230,6 +237,7 @@ export class QueueService {
       if (requeue && current.requeue_count >= maxRequeue) {
         throw conflict(`Số ${current.number} đã được xếp lại ${current.requeue_count} lần (tối đa ${maxRequeue})`, 'requeue_limit');
       }
+      noteResult(current.id);
       return requeue ? repo.requeue(tx, current.id) : repo.setStatus(tx, current.id, 'no_show', { finish: true });
     });
     this.queueChanged(actor.hallId);
@@ -265,6 +273,7 @@ export class QueueService {
         transferredFrom: current.id,
         reservedCounterId: toCounterId,
       });
+      noteResult(created.id);
       return { old, created };
     });
     this.queueChanged(actor.hallId);
@@ -414,6 +423,11 @@ export class QueueService {
     }, 200);
     timer.unref();
     this.pendingQueueUpdates.set(hallId, timer);
+  }
+
+  /** Sends the hall's waiting counts again (after a change made outside the counter actions). */
+  refreshWaiting(hallId: number): void {
+    this.queueChanged(hallId);
   }
 
   stop(): void {

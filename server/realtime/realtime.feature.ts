@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DisplaySnapshot, rooms } from '../../protocol/index.js';
 import type { Feature, FeatureContext } from '../features.js';
 import { command } from '../features.js';
@@ -41,6 +42,14 @@ export function realtimeFeature({ hub, io }: FeatureContext): Feature {
   };
 
   const invalidate = ({ hallId }: { hallId: number }) => hub.snapshots.invalidate(hallId);
+  // Each hall's calls from this process are numbered 1, 2, 3…: a screen that sees a gap asks for a snapshot.
+  const origin = randomBytes(6).toString('hex');
+  const sequences = new Map<number, number>();
+  const nextSeq = (hallId: number) => {
+    const n = (sequences.get(hallId) ?? 0) + 1;
+    sequences.set(hallId, n);
+    return { origin, n };
+  };
   return {
     name: 'realtime',
     async routes(api) {
@@ -52,7 +61,7 @@ export function realtimeFeature({ hub, io }: FeatureContext): Feature {
       ...Object.fromEntries(hallChanges.map((e) => [e, invalidate])),
       'ticket.called': ({ hallId, call }) => {
         invalidate({ hallId });
-        io.to([rooms.displays(hallId), rooms.staff(hallId), rooms.counter(call.counterId)]).emit('call', call);
+        io.to([rooms.displays(hallId), rooms.staff(hallId), rooms.counter(call.counterId)]).emit('call', { ...call, seq: nextSeq(hallId) });
       },
       // Displays take a counter's number from `call`; they need counter updates only when it opens, pauses or closes.
       'counter.changed': ({ hallId, counter, statusChanged }) => {

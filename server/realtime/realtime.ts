@@ -4,6 +4,7 @@ import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../
 import type { Hub } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import { createPool } from '../db/pool.js';
+import { resyncLocalScreens } from './resync.js';
 import { hashToken } from '../auth/tokens.js';
 import { localFirstAdapter } from './adapter.js';
 
@@ -59,7 +60,10 @@ export function startRealtime(hub: Hub, server: HttpServer, forgetTokens: () => 
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    adapter: localFirstAdapter(adapterPool, { errorHandler: (err) => hub.log.warn({ err }, 'socket.io adapter error'), heartbeatInterval: 5000, heartbeatTimeout: 12000 }),
+    adapter: localFirstAdapter(adapterPool, { errorHandler: (err) => hub.log.warn({ err }, 'socket.io adapter error'), heartbeatInterval: 5000, heartbeatTimeout: 12000 }, () => {
+      hub.log.info('socket.io adapter linked again: resyncing this hub\'s screens');
+      resyncLocalScreens(hub, io).catch((err: unknown) => hub.log.warn({ err }, 'screen resync failed'));
+    }),
   });
 
   io.use((socket, next) => {
@@ -83,7 +87,8 @@ export function startRealtime(hub: Hub, server: HttpServer, forgetTokens: () => 
   return {
     io,
     async close() {
-      io.disconnectSockets(true);
+      // Only this process's sockets: `io.disconnectSockets` would go through the adapter to every hub's screens.
+      io.local.disconnectSockets(true);
       await io.close().catch(() => undefined);
       await Promise.race([adapterPool.end().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
     },

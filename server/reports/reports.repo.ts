@@ -9,6 +9,7 @@ export interface FiguresRow {
   called: number;
   served: number;
   no_show: number;
+  not_served: number;
   transferred: number;
   wait_avg: number | null;
   wait_median: number | null;
@@ -36,6 +37,7 @@ const figures = `count(t.id) FILTER (WHERE t.transferred_from IS NULL)::int AS i
   count(t.id) FILTER (WHERE t.called_at IS NOT NULL)::int AS called,
   count(t.id) FILTER (WHERE t.status = 'done')::int AS served,
   count(t.id) FILTER (WHERE t.status = 'no_show')::int AS no_show,
+  count(t.id) FILTER (WHERE t.status = 'not_served')::int AS not_served,
   count(t.id) FILTER (WHERE t.status = 'transferred')::int AS transferred,
   avg(${wait}) FILTER (WHERE t.called_at IS NOT NULL)::float8 AS wait_avg,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY ${wait}) FILTER (WHERE t.called_at IS NOT NULL) AS wait_median,

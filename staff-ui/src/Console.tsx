@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Counter, CounterActionReply, CounterQueue, Service, Ticket } from '../../protocol/index.js';
-import { Button, errorMessage, formatDuration, formatTime, localized, useDebounced, useHubEvent, useNow, useSocketStore, type StaffSession } from '../../ui-kit/index.js';
+import { ApiError, Button, errorMessage, formatDuration, formatTime, localized, useDebounced, useHubEvent, useNow, useSocketStore, type StaffSession } from '../../ui-kit/index.js';
 import DossierPanel from './dossiers/DossierPanel.js';
 import { TransferDialog } from './TransferDialog.js';
 import { t } from './messages.js';
@@ -23,6 +23,8 @@ function ticketStatusText(status: string): string {
       return t('ticketStatus_no_show');
     case 'transferred':
       return t('ticketStatus_transferred');
+    case 'not_served':
+      return t('ticketStatus_not_served');
     default:
       return t('ticketStatus_cancelled');
   }
@@ -92,14 +94,38 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
     };
   }, [current?.id, current?.status]);
 
+  const readCounter = async (): Promise<Counter | null> => {
+    const list = await api.get<Counter[]>('/counters');
+    return list.find((c) => c.id === counter.id) ?? null;
+  };
   const refreshCounter = async () => {
     try {
-      const list = await api.get<Counter[]>('/counters');
-      const mine = list.find((c) => c.id === counter.id);
+      const mine = await readCounter();
       if (mine) onCounter(mine);
     } catch {
       // the socket's counter:update will bring it
     }
+  };
+
+  // An action whose answer never came may have been done: the counter's state is read again before the next
+  // action, so a citizen called by it stays on screen instead of being finished by the next "next".
+  const uncertain = useRef(false);
+  const shown = useRef(current);
+  shown.current = current;
+  /** Reads the counter after an unanswered action; false when it had changed (shown now, nothing else done). */
+  const settle = async (): Promise<boolean> => {
+    if (!uncertain.current) return true;
+    const before = shown.current;
+    const fresh = await readCounter();
+    uncertain.current = false;
+    if (!fresh) return true;
+    onCounter(fresh);
+    const cur = fresh.currentTicket;
+    if ((cur?.id ?? null) === (before?.id ?? null) && cur?.status === before?.status) return true;
+    setError(null);
+    setInfo(cur ? t('lostReplyCalled', { number: cur.number }) : t('lostReplyDone'));
+    refreshQueue();
+    return false;
   };
 
   const run = async (action: Action, fn: () => Promise<void>) => {
@@ -108,9 +134,13 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
     setError(null);
     setInfo(null);
     try {
-      await fn();
+      if (await settle()) await fn();
     } catch (err) {
       setError(errorMessage(err));
+      if (err instanceof ApiError && (err.isNetwork || err.status >= 500)) {
+        uncertain.current = true;
+        settle().catch(() => undefined);
+      }
     } finally {
       setBusy(null);
     }
@@ -118,7 +148,7 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
 
   const ticketAction = (action: Exclude<Action, 'pause' | 'resume' | 'close' | 'call' | 'transfer'>, body?: unknown) =>
     run(action, async () => {
-      const reply = await api.post<CounterActionReply | null>(`/counters/${counter.id}/${action}`, body);
+      const reply = await api.action<CounterActionReply | null>(`/counters/${counter.id}/${action}`, body);
       const ticket = reply?.ticket ?? null;
       if (action === 'next' && !ticket) setInfo(t('nobodyWaiting'));
       if (action === 'next' && ticket) setInfo(t('called', { number: ticket.number }));
@@ -130,7 +160,7 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
 
   const callTicket = (ticketId: number) =>
     run('call', async () => {
-      const reply = await api.post<CounterActionReply>(`/counters/${counter.id}/call`, { ticketId });
+      const reply = await api.action<CounterActionReply>(`/counters/${counter.id}/call`, { ticketId });
       onCounter({ ...counter, currentTicket: currentOf(reply.ticket) });
       if (reply.ticket) setInfo(t('called', { number: reply.ticket.number }));
       void refreshCounter();
@@ -139,14 +169,14 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
 
   const counterAction = (action: 'pause' | 'resume' | 'close') =>
     run(action, async () => {
-      const c = await api.post<Counter>(`/counters/${counter.id}/${action}`);
+      const c = await api.action<Counter>(`/counters/${counter.id}/${action}`);
       if (action === 'close') onClosed(c);
       else onCounter(c);
     });
 
   const transfer = (serviceId: number, counterId: number | null) =>
     run('transfer', async () => {
-      await api.post<CounterActionReply>(`/counters/${counter.id}/transfer`, counterId ? { serviceId, counterId } : { serviceId });
+      await api.action<CounterActionReply>(`/counters/${counter.id}/transfer`, counterId ? { serviceId, counterId } : { serviceId });
       setTransferOpen(false);
       onCounter({ ...counter, currentTicket: null });
       void refreshCounter();
@@ -155,7 +185,15 @@ export function Console({ counter, counters, services, session, timeZone, onCoun
 
   const reprint = (ticketId: number, number: string) =>
     run('reprint', async () => {
-      const job = await api.post<{ status: string; error: string | null }>(`/tickets/${ticketId}/reprint`);
+      let job: { status: string; error: string | null };
+      try {
+        job = await api.post<{ status: string; error: string | null }>(`/tickets/${ticketId}/reprint`);
+      } catch (err) {
+        // The last print may be on paper: staff check the kiosk's tray before a second copy goes out.
+        if (!(err instanceof ApiError && err.code === 'may_be_on_paper')) throw err;
+        if (!window.confirm(t('reprintMaybePrinted', { number, reason: err.message }))) return;
+        job = await api.post<{ status: string; error: string | null }>(`/tickets/${ticketId}/reprint`, { confirm: true });
+      }
       if (job.status === 'failed') setError(t('reprintFailed', { number }));
       else setInfo(t(job.status === 'printed' ? 'reprinted' : 'reprintSent', { number }));
     });

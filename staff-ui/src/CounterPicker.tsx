@@ -24,7 +24,7 @@ export function CounterPicker({ counters, services, me, onOpened }: { counters: 
     setBusy(c.id);
     setError(null);
     try {
-      onOpened(await api.post<Counter>(`/counters/${c.id}/open`));
+      onOpened(await api.action<Counter>(`/counters/${c.id}/open`));
     } catch (err) {
       setError(errorMessage(err));
     } finally {

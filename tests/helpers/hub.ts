@@ -62,7 +62,7 @@ export async function startTestHub(opts: {
 }): Promise<TestHub> {
   const listenPort = opts.port ?? 0;
   const config: Config = { ...loadConfig({}), databaseUrl: opts.url, port: listenPort, host: '127.0.0.1', logLevel: 'silent', ...opts.config };
-  const db = opts.db ?? createPool(opts.url, opts.poolSize ?? 30);
+  const db = opts.db ?? createPool(opts.url, opts.poolSize ?? 30, config.dbLimits);
   let built: BuiltApp;
   try {
     built = await buildApp({ config, db, logger: opts.logger ?? false });

@@ -81,6 +81,7 @@ describe('reports per service, counter and staff member', () => {
       called: 4,
       served: 3,
       noShow: 1,
+      notServed: 0,
       transferred: 0,
       waitAvgSeconds: 270,
       waitMedianSeconds: 210,
@@ -123,10 +124,10 @@ describe('reports per service, counter and staff member', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes).split('\r\n');
     expect(lines[0]).toBe(
-      'Lĩnh vực / dịch vụ,Số phát ra,Số đã gọi,Đã phục vụ,Vắng mặt,Chuyển tiếp,Chờ TB (phút),Chờ trung vị (phút),Chờ P90 (phút),Phục vụ TB (phút),Phục vụ trung vị (phút),Phục vụ P90 (phút),Lượt đánh giá,Điểm hài lòng TB (1–4),Tỷ lệ hài lòng (%),Rất hài lòng,Hài lòng,Bình thường,Không hài lòng',
+      'Lĩnh vực / dịch vụ,Số phát ra,Số đã gọi,Đã phục vụ,Vắng mặt,Chưa phục vụ (hết ngày),Chuyển tiếp,Chờ TB (phút),Chờ trung vị (phút),Chờ P90 (phút),Phục vụ TB (phút),Phục vụ trung vị (phút),Phục vụ P90 (phút),Lượt đánh giá,Điểm hài lòng TB (1–4),Tỷ lệ hài lòng (%),Rất hài lòng,Hài lòng,Bình thường,Không hài lòng',
     );
-    expect(lines[1]).toBe('Tư pháp – Hộ tịch,4,4,3,1,0,4.5,3.5,8.5,6.7,6.7,9.3,2,3.5,100,1,1,0,0');
-    expect(lines.at(-2)).toMatch(/^Toàn trung tâm,7,7,5,1,1,/);
+    expect(lines[1]).toBe('Tư pháp – Hộ tịch,4,4,3,1,0,0,4.5,3.5,8.5,6.7,6.7,9.3,2,3.5,100,1,1,0,0');
+    expect(lines.at(-2)).toMatch(/^Toàn trung tâm,7,7,5,1,0,1,/);
   });
 
   it('is for managers only, and answers bad queries with 400', async () => {
