@@ -18,12 +18,27 @@ import { access } from '../auth/access.js';
 import { type App, type Hub } from '../context.js';
 import { deviceOf, guard, userOf } from '../auth/auth.plugin.js';
 import type { RebuildReply } from '../requests/requests.plugin.js';
+import { followUrlOf } from './queue.service.js';
 
 /** A replayed key whose reply was lost: the ticket it produced, as it is now. */
 const rebuildIssued: RebuildReply = async (hub, req, ref) => {
   if (ref === null) return { status: 204, body: null };
   const t = await hub.queue.getTicket(req.principal!.hallId, ref);
-  return { status: 201, body: { id: t.id, number: t.number, serviceId: t.serviceId, serviceName: t.serviceName, status: 'waiting', priority: t.priority, issuedAt: t.issuedAt, ahead: t.ahead, estimatedWaitMinutes: t.estimatedWaitMinutes } };
+  const body: IssuedTicket = {
+    id: t.id,
+    number: t.number,
+    serviceId: t.serviceId,
+    serviceName: t.serviceName,
+    status: 'waiting',
+    priority: t.priority,
+    issuedAt: t.issuedAt,
+    ahead: t.ahead,
+    estimatedWaitMinutes: t.estimatedWaitMinutes,
+    estimatedWaitRange: t.estimatedWaitRange,
+    hallOpensAt: t.hallOpensAt,
+    followUrl: followUrlOf(hub.config.publicUrl, t.id),
+  };
+  return { status: 201, body };
 };
 const rebuildTicket: RebuildReply = async (hub, req, ref) =>
   ref === null ? { status: 204, body: null } : { status: 200, body: { ticket: await hub.queue.getTicket(req.principal!.hallId, ref) } };
