@@ -17,7 +17,7 @@ import {
 import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget } from '../../hardware/printer/index.js';
 import { DEFAULT_TICKET_FOOTER } from '../../hardware/printer/layout.js';
 import { transaction } from '../db/pool.js';
-import { badRequest, conflict, forbidden, HubError, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { HubEvents } from '../events.js';
 import type { Hub } from '../context.js';
 import type { HubServer } from '../realtime/realtime.js';
