@@ -24,6 +24,7 @@ import type { HubServer } from '../realtime/realtime.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_BACKLOG, PrinterPool } from './printers.js';
 import * as repo from './printing.repo.js';
+import { setPrintingFaults } from '../devices/faults.repo.js';
 
 
 /** Where a device's prints go. */
@@ -438,7 +439,7 @@ export class PrintingService {
       const same = old.length === (code ? 1 : 0) && (!code || (old[0]!.code === code && old[0]!.message === message));
       if (!same) {
         const since = old.find((f) => f.code === code)?.since ?? new Date().toISOString();
-        await repo.setPrintingFaults(tx, deviceId, code ? [{ code, message, since }] : []);
+        await setPrintingFaults(tx, deviceId, code ? [{ code, message, since }] : []);
       }
       return { hadFault: old.length > 0, wasCode: old.some((f) => f.code === code) };
     });
