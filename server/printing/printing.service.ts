@@ -14,7 +14,7 @@ import {
   type PrintState,
   type PrintStatusEvent,
 } from '../../protocol/index.js';
-import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget } from '../../hardware/printer/index.js';
+import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget, type PrinterTransport } from '../../hardware/printer/index.js';
 import { DEFAULT_TICKET_FOOTER } from '../../hardware/printer/layout.js';
 import { transaction } from '../db/pool.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
@@ -92,8 +92,9 @@ export class PrintingService {
   constructor(
     private readonly hub: Hub,
     private readonly io: HubServer,
+    drivers: { transport?: (printer: string) => PrinterTransport } = {},
   ) {
-    this.printers = new PrinterPool({ timeoutMs: hub.config.printerTimeoutMs, simDir: path.join(hub.config.dataDir, 'prints') });
+    this.printers = new PrinterPool({ timeoutMs: hub.config.printerTimeoutMs, simDir: path.join(hub.config.dataDir, 'prints'), ...drivers });
   }
 
   private get ttlSeconds(): number {
