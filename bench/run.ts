@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- part ...]`: the hub's performance figures against the targets of DESIGN.md §5/§7, each
+ * `npm run bench [-- part ...]`: the hub's performance figures against its targets (bench/README.md), each
  * target a ratio measured within one run, in interleaved rounds (the verdict on the median). Prints tables,
  * writes bench/results/latest.json, appends one line to bench/results/history.jsonl, and exits 0 whatever the
  * verdicts (non-zero only when the bench broke). `npm run bench -- --compare [N]` prints the last N runs.

@@ -16,7 +16,7 @@ import { io as ioClient } from 'socket.io-client';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { freshDatabase, startServer } from './lib/database.js';
-import { seedDemoHall, DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
+import { DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
 import { EspeakVoice } from '../hardware/voice/espeak.js';
 import { announcementText, DEFAULT_VOICE_SETTINGS } from '../hardware/voice/announcement.js';
 import { parseWav } from '../hardware/voice/wav.js';

@@ -11,7 +11,7 @@
  * waits inside the shown range (goal ≥ 80 %).
  */
 import { estimateWait, naiveWait, type EstimateQueueGroup } from '../server/queue/estimate.js';
-import { choosePriority } from '../server/queue/numbering.js';
+import { choosePriority } from '../server/queue/priority-policy.js';
 import type { BenchContext } from './lib/context.js';
 import type { PartResult } from './lib/report.js';
 

@@ -1,5 +1,5 @@
 /** Hall set-up: the hall, its departments, services and counters. */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Id, Name, Nullable } from './common.js';
 
 export const Hall = Type.Object({
@@ -30,34 +30,45 @@ const OptionalLine = (maxLength: number) => Type.Union([Type.String({ maxLength,
  * column but are read and written through `GET/PUT /api/v1/voice/settings`.
  */
 export const HallSettings = Type.Object({
-  /** At most this many priority tickets in a row at one counter while normal tickets wait (default 2). */
-  priorityInterleave: Type.Integer({ minimum: 1, maximum: 20 }),
-  /** A normal ticket that has waited this long goes before priority tickets (default 30). */
-  priorityAgeingMinutes: Type.Integer({ minimum: 1, maximum: 480 }),
-  /** How many times a no-show may be put back in the queue (default 1; 0: never). */
-  maxRequeue: Type.Integer({ minimum: 0, maximum: 10 }),
+  /** At most this many priority tickets in a row at one counter while normal tickets wait. */
+  priorityInterleave: Type.Integer({ minimum: 1, maximum: 20, default: 2 }),
+  /** A normal ticket that has waited this long goes before priority tickets. */
+  priorityAgeingMinutes: Type.Integer({ minimum: 1, maximum: 480, default: 30 }),
+  /** How many times a no-show may be put back in the queue. */
+  maxRequeue: Type.Integer({ minimum: 0, maximum: 10, default: 1 }),
   /** The agency identifier that starts dossier codes, e.g. 000.00.12.H40; null: derived from the hall code. */
-  agencyId: Nullable(Type.String({ maxLength: 40, pattern: '^[A-Za-z0-9]+(\\.[A-Za-z0-9]+)*$' })),
-  /** Dossiers received after this time (HH:MM, hall time) count from the next working day (default 17:00). */
-  closingTime: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
-  /** The live board raises an alert when a counter has been idle this long while people wait (default 2). */
-  idleAlertMinutes: Type.Integer({ minimum: 1, maximum: 240 }),
-  /** A served ticket can be rated on the counter's tablet for this long after it was served (default 30). */
-  ratingWindowMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
-  /** An offline tablet may still deliver a rating given in time for this many hours (default 24). */
-  ratingOfflineGraceHours: Type.Integer({ minimum: 0, maximum: 168 }),
+  agencyId: Type.Union([Type.String({ maxLength: 40, pattern: '^[A-Za-z0-9]+(\\.[A-Za-z0-9]+)*$' }), Type.Null()], { default: null }),
+  /** Dossiers received after this time (HH:MM, hall time) count from the next working day. */
+  closingTime: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '17:00' }),
+  /** The live board raises an alert when a counter has been idle this long while people wait. */
+  idleAlertMinutes: Type.Integer({ minimum: 1, maximum: 240, default: 2 }),
+  /** A served ticket can be rated on the counter's tablet for this long after it was served. */
+  ratingWindowMinutes: Type.Integer({ minimum: 1, maximum: 10080, default: 30 }),
+  /** An offline tablet may still deliver a rating given in time for this many hours. */
+  ratingOfflineGraceHours: Type.Integer({ minimum: 0, maximum: 168, default: 24 }),
   /** The last line printed on every queue ticket. */
-  ticketFooter: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-  /** Fewest ratings a staff member, counter or department needs in a period to be ranked (default 5). */
-  rankingMinRatings: Type.Integer({ minimum: 1, maximum: 1000 }),
+  ticketFooter: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', default: 'Vui lòng giữ phiếu và chờ gọi số. Xin cảm ơn!' }),
+  /** Fewest ratings a staff member, counter or department needs in a period to be ranked. */
+  rankingMinRatings: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
   /** When the hall opens (HH:MM, hall time), told to citizens when no counter serves their service; null: not set. */
-  openingTime: Nullable(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })),
-  /** A ticket that could not be printed stays on the kiosk screen this long unless the citizen taps "Tôi đã ghi lại số" (default 10). */
-  unprintedTicketMinutes: Type.Integer({ minimum: 1, maximum: 120 }),
-  /** The languages a hall display shows, alternating when there are two (default ["vi"]). */
-  displayLanguages: Type.Array(Type.Union([Type.Literal('vi'), Type.Literal('en')]), { minItems: 1, maxItems: 2, uniqueItems: true }),
+  openingTime: Type.Union([Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), Type.Null()], { default: null }),
+  /** A ticket that could not be printed stays on the kiosk screen this long unless the citizen taps "Tôi đã ghi lại số". */
+  unprintedTicketMinutes: Type.Integer({ minimum: 1, maximum: 120, default: 10 }),
+  /** The languages a hall display shows, alternating when there are two. */
+  displayLanguages: Type.Array(Type.Union([Type.Literal('vi'), Type.Literal('en')]), { minItems: 1, maxItems: 2, uniqueItems: true, default: ['vi'] }),
 });
 export type HallSettings = Static<typeof HallSettings>;
+
+/** Each hall setting's default, as its schema declares it: the value a reader gets when the hall has none (or an invalid one). */
+export const HALL_SETTING_DEFAULTS = Object.fromEntries(
+  Object.entries(HallSettings.properties).map(([key, schema]) => [key, (schema as { default: unknown }).default]),
+) as HallSettings;
+
+/** A setting's schema for a change: the same rules without the default (a change names only what it sets). */
+const changeOf = <T extends TSchema>(schema: T): T => {
+  const { default: _default, ...rule } = schema;
+  return rule as T;
+};
 
 /** `GET /api/v1/hall/settings` (managers) and the reply of `PATCH /api/v1/hall`: the hall with its settings. */
 export const HallWithSettings = Type.Composite([Hall, Type.Object({ settings: HallSettings })]);
@@ -77,19 +88,19 @@ export const UpdateHallBody = Type.Object(
     settings: Type.Optional(
       Type.Object(
         {
-          priorityInterleave: Type.Optional(HallSettings.properties.priorityInterleave),
-          priorityAgeingMinutes: Type.Optional(HallSettings.properties.priorityAgeingMinutes),
-          maxRequeue: Type.Optional(HallSettings.properties.maxRequeue),
+          priorityInterleave: Type.Optional(changeOf(HallSettings.properties.priorityInterleave)),
+          priorityAgeingMinutes: Type.Optional(changeOf(HallSettings.properties.priorityAgeingMinutes)),
+          maxRequeue: Type.Optional(changeOf(HallSettings.properties.maxRequeue)),
           agencyId: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9]+(\\.[A-Za-z0-9]+)*$' })),
-          closingTime: Type.Optional(HallSettings.properties.closingTime),
-          idleAlertMinutes: Type.Optional(HallSettings.properties.idleAlertMinutes),
-          ratingWindowMinutes: Type.Optional(HallSettings.properties.ratingWindowMinutes),
-          ratingOfflineGraceHours: Type.Optional(HallSettings.properties.ratingOfflineGraceHours),
+          closingTime: Type.Optional(changeOf(HallSettings.properties.closingTime)),
+          idleAlertMinutes: Type.Optional(changeOf(HallSettings.properties.idleAlertMinutes)),
+          ratingWindowMinutes: Type.Optional(changeOf(HallSettings.properties.ratingWindowMinutes)),
+          ratingOfflineGraceHours: Type.Optional(changeOf(HallSettings.properties.ratingOfflineGraceHours)),
           ticketFooter: Type.Optional(TextLine(200)),
-          rankingMinRatings: Type.Optional(HallSettings.properties.rankingMinRatings),
+          rankingMinRatings: Type.Optional(changeOf(HallSettings.properties.rankingMinRatings)),
           openingTime: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })),
-          unprintedTicketMinutes: Type.Optional(HallSettings.properties.unprintedTicketMinutes),
-          displayLanguages: Type.Optional(HallSettings.properties.displayLanguages),
+          unprintedTicketMinutes: Type.Optional(changeOf(HallSettings.properties.unprintedTicketMinutes)),
+          displayLanguages: Type.Optional(changeOf(HallSettings.properties.displayLanguages)),
         },
         { additionalProperties: false, minProperties: 1 },
       ),

@@ -68,8 +68,9 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     forceCloseConnections: true,
     return503OnClosing: true,
-    frameworkErrors: (err, _req, reply) =>
-      (reply as unknown as FastifyReply).code(err.statusCode ?? 400).send({ error: { code: err.statusCode === 414 ? 'uri_too_long' : 'bad_request', message: `Đường dẫn không hợp lệ / ${err.message}` } }),
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as unknown as FastifyReply).code(err.statusCode ?? 400).send({ error: { code: err.statusCode === 414 ? 'uri_too_long' : 'bad_request', message: `Đường dẫn không hợp lệ / ${err.message}` } });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const hub = createHub(opts.config, opts.db, app.log);

@@ -6,6 +6,7 @@ import type { Access } from './auth/principal.js';
 import type { HubServer, HubSocket } from './realtime/realtime.js';
 import type { VoicePort } from '../hardware/voice/port.js';
 import type { SerialBinding } from '../hardware/serial/binding.js';
+import type { PrinterTransport } from '../hardware/printer/index.js';
 import { authFeature } from './auth/auth.feature.js';
 import { devicesFeature } from './devices/devices.feature.js';
 import { setupFeature } from './admin/setup.feature.js';
@@ -83,6 +84,11 @@ export interface FeatureContext {
 export interface Drivers {
   voice?: VoicePort;
   serialBinding?: SerialBinding;
+  /**
+   * The byte pipe to each printer this hub drives itself, by its `printer` string (`tcp://…`, `/dev/…`, `sim`),
+   * instead of a TCP socket, the device file or the simulator process. Called once per printer, on first use.
+   */
+  printerTransport?: (printer: string) => PrinterTransport;
 }
 
 /** Every feature the hub runs, built once. Each feature module adds itself here with one line. */
@@ -97,7 +103,7 @@ export function createFeatures(ctx: FeatureContext, drivers: Drivers = {}): Feat
     healthFeature(ctx),
     voiceFeature(ctx, drivers.voice ? { voice: drivers.voice } : {}),
     serialFeature(ctx, drivers.serialBinding ? { binding: drivers.serialBinding } : {}),
-    printingFeature(ctx),
+    printingFeature(ctx, drivers.printerTransport ? { transport: drivers.printerTransport } : {}),
     integrationsFeature(ctx),
     dossiersFeature(ctx),
     ratingsFeature(ctx),

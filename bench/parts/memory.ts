@@ -1,7 +1,7 @@
 /**
  * Part 4 — memory: RSS of the hub in a process of its own (bench/hub-process.ts) through a day:
  * 5,000 tickets issued over HTTP and served by the six counters, then 1,000 display clients, then live
- * calls fanned out to them. DESIGN.md §7: under 250 MB with 1,000 clients and a day of tickets.
+ * calls fanned out to them. The target: under 250 MB with 1,000 clients and a day of tickets.
  */
 import type { BenchContext } from '../lib/context.js';
 import { pastDeadline } from '../lib/context.js';

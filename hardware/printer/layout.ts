@@ -1,3 +1,4 @@
+import { HALL_SETTING_DEFAULTS } from '../../protocol/setup.js';
 import type { PrintDocument, ReceiptPrintData, TicketPrintData } from '../../protocol/hardware.js';
 import type { Align } from './raster.js';
 
@@ -30,7 +31,7 @@ export function formatDate(iso: string, timeZone: string): string {
   return `${p.day}/${p.month}/${p.year}`;
 }
 
-export const DEFAULT_TICKET_FOOTER = 'Vui lòng giữ phiếu và chờ gọi số. Xin cảm ơn!';
+export const DEFAULT_TICKET_FOOTER = HALL_SETTING_DEFAULTS.ticketFooter;
 
 /** The queue ticket: hall, service, the number in huge type, priority mark, time, people ahead, wait, QR, footer. */
 export function ticketLayout(t: TicketPrintData): Block[] {

@@ -2,6 +2,7 @@ import { type Db, type Queryable, transaction } from '../db/pool.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { EventBus } from '../events.js';
 import {
+  HALL_SETTING_DEFAULTS,
   HallSettings,
   type Counter,
   type CreateCounterBody,
@@ -18,30 +19,9 @@ import {
   type UpdateServiceBody,
 } from '../../protocol/index.js';
 import { validator } from '../../protocol/validate.js';
-import { DEFAULT_TICKET_FOOTER } from '../../hardware/printer/layout.js';
-import { DEFAULT_IDLE_ALERT_MINUTES } from '../board/alerts.js';
-import { DEFAULT_OFFLINE_GRACE_HOURS, DEFAULT_RATING_WINDOW_MINUTES } from '../ratings/ratings.service.js';
-import { DEFAULT_MIN_RATINGS } from '../rankings/ranking.js';
-import { DEFAULT_CLOSING_TIME } from '../dossiers/workdays.js';
-import { DEFAULT_MAX_REQUEUE, DEFAULT_PRIORITY_AGEING_MINUTES, DEFAULT_PRIORITY_INTERLEAVE } from '../queue/numbering.js';
 import * as repo from './setup.repo.js';
 
-/** Each hall setting's default: the value its reader uses when the hall has none (or an invalid one). */
-export const HALL_SETTING_DEFAULTS: HallSettings = {
-  priorityInterleave: DEFAULT_PRIORITY_INTERLEAVE,
-  priorityAgeingMinutes: DEFAULT_PRIORITY_AGEING_MINUTES,
-  maxRequeue: DEFAULT_MAX_REQUEUE,
-  agencyId: null,
-  closingTime: DEFAULT_CLOSING_TIME,
-  idleAlertMinutes: DEFAULT_IDLE_ALERT_MINUTES,
-  ratingWindowMinutes: DEFAULT_RATING_WINDOW_MINUTES,
-  ratingOfflineGraceHours: DEFAULT_OFFLINE_GRACE_HOURS,
-  ticketFooter: DEFAULT_TICKET_FOOTER,
-  rankingMinRatings: DEFAULT_MIN_RATINGS,
-  openingTime: null,
-  unprintedTicketMinutes: 10,
-  displayLanguages: ['vi'],
-};
+export { HALL_SETTING_DEFAULTS };
 
 const settingKeys = Object.keys(HallSettings.properties) as HallSettingKey[];
 const settingCheck = new Map(settingKeys.map((k) => [k, validator(HallSettings.properties[k])] as const));

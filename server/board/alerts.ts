@@ -1,6 +1,7 @@
+import { HALL_SETTING_DEFAULTS } from '../../protocol/setup.js';
 import type { BoardAlert, CounterOnBoard, DeviceOnBoard, ServiceOnBoard } from '../../protocol/index.js';
 
-export const DEFAULT_IDLE_ALERT_MINUTES = 2;
+export const DEFAULT_IDLE_ALERT_MINUTES = HALL_SETTING_DEFAULTS.idleAlertMinutes;
 
 const mins = (seconds: number) => Math.floor(seconds / 60);
 

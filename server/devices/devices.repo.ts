@@ -37,12 +37,8 @@ export async function findDevice(db: Queryable, id: number): Promise<DeviceRow |
 }
 
 /** Marks a device seen; `onlineForSeconds` extends its online window (heartbeats come more often than that). */
-export async function touchDevice(db: Queryable, id: number, onlineForSeconds: number, faults?: DeviceRow['faults']): Promise<void> {
-  await db.query(
-    `UPDATE devices SET last_seen_at = now(), online_until = now() + make_interval(secs => $2),
-        faults = coalesce($3::jsonb, faults) WHERE id = $1`,
-    [id, onlineForSeconds, faults ? JSON.stringify(faults) : null],
-  );
+export async function touchDevice(db: Queryable, id: number, onlineForSeconds: number): Promise<void> {
+  await db.query('UPDATE devices SET last_seen_at = now(), online_until = now() + make_interval(secs => $2) WHERE id = $1', [id, onlineForSeconds]);
 }
 
 export async function markOffline(db: Queryable, id: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { CreateDeviceBody, CreateDeviceReply, Device, DeviceKind } from '..
 import { findCounter } from '../admin/setup.repo.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import * as repo from './devices.repo.js';
+import { setReportedFaults } from './faults.repo.js';
 import type { EventBus } from '../events.js';
 
 /** Heartbeats come every 10 s; a device is online while its last one is younger than this. */
@@ -77,7 +78,8 @@ export class DevicesService {
     const device = faults ? await repo.findDevice(this.db, id) : null;
     const since = new Date().toISOString();
     const merged = faults?.map((f) => ({ ...f, since: device?.faults.find((old) => old.code === f.code)?.since ?? since }));
-    await repo.touchDevice(this.db, id, ONLINE_WINDOW_SECONDS, merged);
+    await repo.touchDevice(this.db, id, ONLINE_WINDOW_SECONDS);
+    if (merged) await setReportedFaults(this.db, id, merged);
   }
 
   async offline(id: number): Promise<void> {

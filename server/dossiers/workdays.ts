@@ -1,3 +1,4 @@
+import { HALL_SETTING_DEFAULTS } from '../../protocol/setup.js';
 /**
  * Working days: Monday–Friday, minus the hall's days off, plus weekend days worked in exchange (ngày làm bù).
  * Days are plain `YYYY-MM-DD` strings (a hall's calendar day), computed in UTC so no time zone can shift them.
@@ -120,4 +121,4 @@ export const vnHolidays = (year: number): DefaultHoliday[] => VN_HOLIDAYS[year] 
 export const knownHolidayYears = (): number[] => Object.keys(VN_HOLIDAYS).map(Number);
 
 /** The hall's closing time when it sets none: a due date falls on this time of the due day. */
-export const DEFAULT_CLOSING_TIME = '17:00';
+export const DEFAULT_CLOSING_TIME = HALL_SETTING_DEFAULTS.closingTime;

@@ -1,4 +1,4 @@
-import { makeStatus, openPrinter, type PrinterStatus, type TicketPrinterPort } from '../../hardware/printer/index.js';
+import { makeStatus, openPrinter, type PrinterStatus, type PrinterTransport, type TicketPrinterPort } from '../../hardware/printer/index.js';
 
 /** Jobs waiting for one printer beyond which new jobs fail at once (a kiosk prints a few tickets a minute). */
 export const MAX_BACKLOG = 20;
@@ -15,12 +15,13 @@ export class PrinterPool {
   private readonly statuses = new Map<string, { at: number; status: Promise<PrinterStatus> }>();
   private closed = false;
 
-  constructor(private readonly opts: { timeoutMs: number; simDir: string }) {}
+  constructor(private readonly opts: { timeoutMs: number; simDir: string; transport?: (printer: string) => PrinterTransport }) {}
 
   private port(target: string): Promise<TicketPrinterPort> {
     let port = this.ports.get(target);
     if (!port) {
-      port = openPrinter(target, { timeoutMs: this.opts.timeoutMs, simDir: this.opts.simDir });
+      const transport = this.opts.transport?.(target);
+      port = openPrinter(target, { timeoutMs: this.opts.timeoutMs, simDir: this.opts.simDir, ...(transport ? { transport } : {}) });
       this.ports.set(target, port);
       port.catch(() => this.ports.delete(target));
     }

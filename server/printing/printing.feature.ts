@@ -5,6 +5,7 @@ import { access } from '../auth/access.js';
 import type { HubSocket } from '../realtime/realtime.js';
 import { printingRoutes } from './printing.routes.js';
 import { PrintingService } from './printing.service.js';
+import type { PrinterTransport } from '../../hardware/printer/index.js';
 
 /** The agent a socket belongs to (the command's access rule admits agents only). */
 const agentOf = (socket: HubSocket): number => {
@@ -17,8 +18,8 @@ const agentOf = (socket: HubSocket): number => {
  * Printing: tickets on the issuing kiosk's printer, dossier receipts on the counter's printer, reprints,
  * printer status for kiosks, print jobs recorded and handed to hardware agents. See hardware/README.md.
  */
-export function printingFeature({ hub, io }: FeatureContext): Feature {
-  const printing = new PrintingService(hub, io);
+export function printingFeature({ hub, io }: FeatureContext, drivers: { transport?: (printer: string) => PrinterTransport } = {}): Feature {
+  const printing = new PrintingService(hub, io, drivers);
   const unavailableMessage = 'not recorded, send it again';
   return {
     name: 'printing',

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import type { StoredFault } from '../devices/faults.repo.js';
 import type { DeviceKind, PrintDocument, PrintJobKind, PrintJobStatus, PrintState } from '../../protocol/index.js';
 
 export interface PrintJobRow {
@@ -34,13 +35,6 @@ export interface PrintDeviceRow {
   printer: string | null;
   online: boolean;
   faults: StoredFault[];
-}
-
-export interface StoredFault {
-  code: string;
-  message: string;
-  since: string;
-  by?: string;
 }
 
 const deviceColumns = `id, hall_id, kind, name, counter_id, printer, faults,
@@ -203,22 +197,6 @@ export async function expireJobs(db: Queryable, ttlSeconds: number): Promise<Pri
     [ttlSeconds],
   );
   return rows;
-}
-
-/**
- * Replaces the printer faults of a device with what the printing feature observed: its own entries
- * (`by: printing`) and any `printer_*` entry a heartbeat brought go; the device's other faults stay.
- * Must run in a transaction (the flag that lets it past the devices trigger is transaction-local).
- */
-export async function setPrintingFaults(db: Queryable, deviceId: number, faults: StoredFault[]): Promise<void> {
-  await db.query(`SELECT set_config('hallhub.faults_writer', 'printing', true)`);
-  await db.query(
-    `UPDATE devices SET faults = coalesce((SELECT jsonb_agg(f) FROM jsonb_array_elements(faults) f
-                                            WHERE coalesce(f->>'by', '') <> 'printing' AND NOT starts_with(coalesce(f->>'code', ''), 'printer_')), '[]'::jsonb) || $2::jsonb
-      WHERE id = $1`,
-    [deviceId, JSON.stringify(faults.map((f) => ({ ...f, by: 'printing' })))],
-  );
-  await db.query(`SELECT set_config('hallhub.faults_writer', '', true)`);
 }
 
 export async function findJob(db: Queryable, hallId: number, id: number): Promise<PrintJobRow | null> {

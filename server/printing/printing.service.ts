@@ -14,16 +14,17 @@ import {
   type PrintState,
   type PrintStatusEvent,
 } from '../../protocol/index.js';
-import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget } from '../../hardware/printer/index.js';
+import { faultCodeOf, makeStatus, parsePrinterTarget, PrinterError, stateMessages, type PrinterTarget, type PrinterTransport } from '../../hardware/printer/index.js';
 import { DEFAULT_TICKET_FOOTER } from '../../hardware/printer/layout.js';
 import { transaction } from '../db/pool.js';
-import { badRequest, conflict, forbidden, HubError, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { HubEvents } from '../events.js';
 import type { Hub } from '../context.js';
 import type { HubServer } from '../realtime/realtime.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_BACKLOG, PrinterPool } from './printers.js';
 import * as repo from './printing.repo.js';
+import { setPrintingFaults } from '../devices/faults.repo.js';
 
 
 /** Where a device's prints go. */
@@ -93,8 +94,9 @@ export class PrintingService {
   constructor(
     private readonly hub: Hub,
     private readonly io: HubServer,
+    drivers: { transport?: (printer: string) => PrinterTransport } = {},
   ) {
-    this.printers = new PrinterPool({ timeoutMs: hub.config.printerTimeoutMs, simDir: path.join(hub.config.dataDir, 'prints') });
+    this.printers = new PrinterPool({ timeoutMs: hub.config.printerTimeoutMs, simDir: path.join(hub.config.dataDir, 'prints'), ...drivers });
   }
 
   private get ttlSeconds(): number {
@@ -455,7 +457,7 @@ export class PrintingService {
       const same = old.length === (code ? 1 : 0) && (!code || (old[0]!.code === code && old[0]!.message === message));
       if (!same) {
         const since = old.find((f) => f.code === code)?.since ?? new Date().toISOString();
-        await repo.setPrintingFaults(tx, deviceId, code ? [{ code, message, since }] : []);
+        await setPrintingFaults(tx, deviceId, code ? [{ code, message, since }] : []);
       }
       return { hadFault: old.length > 0, wasCode: old.some((f) => f.code === code) };
     });

@@ -9,7 +9,8 @@ import * as repo from './queue.repo.js';
 import { audioUrlFor } from '../voice/audio-url.js';
 import { hallSettingsOf } from '../admin/setup.service.js';
 import { estimateWait } from './estimate.js';
-import { DEFAULT_MAX_REQUEUE, DEFAULT_PRIORITY_AGEING_MINUTES, DEFAULT_PRIORITY_INTERLEAVE, capacityOf, choosePriority, formatTicketNumber, type PriorityPolicy } from './numbering.js';
+import { capacityOf, formatTicketNumber } from './numbering.js';
+import { choosePriority, policyOf } from './priority-policy.js';
 
 type Actor = { hallId: number; userId: number };
 
@@ -166,7 +167,7 @@ export class QueueService {
       const counter = await this.myCounter(tx, actor, counterId);
       if (counter.status !== 'open') throw conflict(`Quầy ${counter.number} đang tạm dừng`, 'counter_paused');
       const finished = await this.finishCurrent(tx, counter.id);
-      const policy = policyOf(counter.hall_settings);
+      const policy = policyOf(hallSettingsOf(counter.hall_settings));
       const q = { hallId: actor.hallId, day: counter.hall_day, serviceIds: counter.service_ids, counterId: counter.id };
       const priority = await repo.claimHead(tx, { ...q, priority: true });
       const normal = await repo.claimHead(tx, { ...q, priority: false });
@@ -233,7 +234,7 @@ export class QueueService {
       const counter = await this.myCounter(tx, actor, counterId);
       const current = await this.currentOf(tx, counter);
       if (current.status === 'serving') throw conflict(`Số ${current.number} đang được phục vụ, không thể báo vắng`, 'already_serving');
-      const maxRequeue = counter.hall_settings.maxRequeue ?? DEFAULT_MAX_REQUEUE;
+      const { maxRequeue } = hallSettingsOf(counter.hall_settings);
       if (requeue && current.requeue_count >= maxRequeue) {
         throw conflict(`Số ${current.number} đã được xếp lại ${current.requeue_count} lần (tối đa ${maxRequeue})`, 'requeue_limit');
       }
@@ -434,8 +435,4 @@ export class QueueService {
     for (const t of this.pendingQueueUpdates.values()) clearTimeout(t);
     this.pendingQueueUpdates.clear();
   }
-}
-
-export function policyOf(settings: setup.HallSettingsRow): PriorityPolicy {
-  return { interleave: settings.priorityInterleave ?? DEFAULT_PRIORITY_INTERLEAVE, ageingMinutes: settings.priorityAgeingMinutes ?? DEFAULT_PRIORITY_AGEING_MINUTES };
 }

@@ -1,3 +1,4 @@
+import { HALL_SETTING_DEFAULTS } from '../../protocol/setup.js';
 import type { LevelCounts, RankingItem } from '../../protocol/index.js';
 
 /** Totals of one ranked thing (a staff member, counter, department or hall) over a period. */
@@ -22,7 +23,7 @@ export interface RankingRules {
 }
 
 export const DEFAULT_PRIOR_WEIGHT = 10;
-export const DEFAULT_MIN_RATINGS = 5;
+export const DEFAULT_MIN_RATINGS = HALL_SETTING_DEFAULTS.rankingMinRatings;
 /** The prior mean when nothing was rated in the period: the middle of the 1–4 scale. */
 export const NEUTRAL_MEAN = 2.5;
 

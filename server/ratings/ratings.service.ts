@@ -1,3 +1,4 @@
+import { HALL_SETTING_DEFAULTS } from '../../protocol/setup.js';
 import { type Db, transaction } from '../db/pool.js';
 import type { EventBus } from '../events.js';
 import { conflict, forbidden, notFound } from '../errors.js';
@@ -11,8 +12,8 @@ export interface TabletActor {
   counterId: number | null;
 }
 
-export const DEFAULT_RATING_WINDOW_MINUTES = 30;
-export const DEFAULT_OFFLINE_GRACE_HOURS = 24;
+export const DEFAULT_RATING_WINDOW_MINUTES = HALL_SETTING_DEFAULTS.ratingWindowMinutes;
+export const DEFAULT_OFFLINE_GRACE_HOURS = HALL_SETTING_DEFAULTS.ratingOfflineGraceHours;
 /** A tablet that (re)connects still asks about a ticket served this recently. */
 export const PENDING_PROMPT_MINUTES = 3;
 

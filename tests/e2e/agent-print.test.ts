@@ -72,11 +72,6 @@ describe('printing through a hardware agent', () => {
     return agent;
   }
 
-  async function stopAgent(agent: PrintAgent): Promise<void> {
-    await agent.stop();
-    agents.splice(agents.indexOf(agent), 1);
-  }
-
   const issue = async (token: string) => {
     const res = await api<IssuedTicket>(hub, 'POST', '/tickets', token, { serviceId: 1 });
     expect(res.status).toBe(201);

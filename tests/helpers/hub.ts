@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import { buildApp, type BuiltApp } from '../../server/app.js';
+import type { Drivers } from '../../server/features.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createPool, type Db } from '../../server/db/pool.js';
 import { migrate } from '../../server/db/migrate.js';
@@ -59,13 +60,14 @@ export async function startTestHub(opts: {
   port?: number;
   config?: Partial<Config>;
   logger?: FastifyBaseLogger;
+  drivers?: Drivers;
 }): Promise<TestHub> {
   const listenPort = opts.port ?? 0;
   const config: Config = { ...loadConfig({}), databaseUrl: opts.url, port: listenPort, host: '127.0.0.1', logLevel: 'silent', ...opts.config };
   const db = opts.db ?? createPool(opts.url, opts.poolSize ?? 30, config.dbLimits);
   let built: BuiltApp;
   try {
-    built = await buildApp({ config, db, logger: opts.logger ?? false });
+    built = await buildApp({ config, db, logger: opts.logger ?? false, ...(opts.drivers ? { drivers: opts.drivers } : {}) });
     await built.app.listen({ host: '127.0.0.1', port: listenPort });
   } catch (err) {
     if (!opts.db) await db.end().catch(() => undefined);

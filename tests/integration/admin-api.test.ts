@@ -2,10 +2,10 @@
  * The admin set-up API behind the admin pages: the hall and its settings, departments, services, counters,
  * staff accounts and devices. Every change: the happy path, refusals that change nothing, and who may do it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, connectSocket, createTestDatabase, login, nextEvent, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
-import { AuthService } from '../../server/auth/auth.service.js';
 import type { AuditItem, Counter, CounterActionReply, CreateDeviceReply, Department, HallWithSettings, IssuedTicket, Service, User } from '../../protocol/index.js';
 
 type Dbh = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -44,11 +44,9 @@ describe('admin set-up API', () => {
     return r.body;
   }
 
+  const seeded = useSeededHub({ config: { publicUrl: PUBLIC_URL }, adminPassword: 'admin-pass-123' });
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    await new AuthService(dbh.db, 12).ensureAdmin(demo.hallId, 'admin-pass-123');
-    hub = await startTestHub({ url: dbh.url, config: { publicUrl: PUBLIC_URL } });
+    ({ dbh, hub, demo } = seeded);
     admin = await login(hub, 'admin', 'admin-pass-123');
     manager = await login(hub, 'quanly');
     staff = await login(hub, 'canbo1');
@@ -56,10 +54,6 @@ describe('admin set-up API', () => {
     for (const c of (await dbh.db.query<{ id: number; number: number }>('SELECT id, number FROM counters')).rows) ids.counter.set(c.number, c.id);
     for (const u of (await dbh.db.query<{ id: number; username: string }>('SELECT id, username FROM users')).rows) ids.user.set(u.username, u.id);
     for (const d of (await dbh.db.query<{ id: number; name: string }>('SELECT id, name FROM departments')).rows) ids.dept.set(d.name, d.id);
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   describe('hall', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, nextEvent, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { Ack, BoardSnapshot } from '../../protocol/index.js';
 import { BoardService } from '../../server/board/board.service.js';
@@ -51,10 +52,9 @@ describe('managers’ live board', () => {
     return rows[0]!.id;
   }
 
+  const seeded = useSeededHub();
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     manager = await login(hub, 'quanly');
     for (const s of (await dbh.db.query<{ id: number; prefix: string }>('SELECT id, prefix FROM services')).rows) ids.service.set(s.prefix, s.id);
     for (const c of (await dbh.db.query<{ id: number; number: number }>('SELECT id, number FROM counters')).rows) ids.counter.set(c.number, c.id);
@@ -62,8 +62,6 @@ describe('managers’ live board', () => {
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
-    await hub?.close();
-    await dbh?.drop();
   });
 
   describe('figures of a scripted day', () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, connectSocket, createTestDatabase, login, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
-import { AuthService } from '../../server/auth/auth.service.js';
 
 type Dbh = Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -87,11 +87,9 @@ describe('hostile input', () => {
   let demo: DemoHall;
   let callers: { who: string; token: string | null }[];
 
+  const seeded = useSeededHub({ adminPassword: 'admin-pass-123' });
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    await new AuthService(dbh.db, 12).ensureAdmin(demo.hallId, 'admin-pass-123');
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     const staff = await login(hub, 'canbo1');
     await api(hub, 'POST', '/counters/1/open', staff);
     for (let i = 0; i < 3; i++) await api(hub, 'POST', '/tickets', demo.kioskToken, { serviceId: 1 });
@@ -103,10 +101,6 @@ describe('hostile input', () => {
       { who: 'kiosk', token: demo.kioskToken },
       { who: 'display', token: demo.displayToken },
     ];
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   it('never answers 5xx and never changes anything on a 4xx, on every API route', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, createTestDatabase, login, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
-import { AuthService } from '../../server/auth/auth.service.js';
 import type { CounterActionReply, IssuedTicket, CounterQueue, Ticket, Counter } from '../../protocol/index.js';
 
 type Dbh = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -20,19 +20,13 @@ describe('queue API v1', () => {
     api<T>(hub, 'POST', `/counters/${counterId}/${action}`, token, body);
   const count = async (sql: string) => (await dbh.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`)).rows[0]!.n;
 
+  const seeded = useSeededHub({ adminPassword: 'admin-pass-123' });
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    await new AuthService(dbh.db, 12).ensureAdmin(demo.hallId, 'admin-pass-123');
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     admin = await login(hub, 'admin', 'admin-pass-123');
     staff1 = await login(hub, 'canbo1');
     staff2 = await login(hub, 'canbo2');
     staff3 = await login(hub, 'canbo3');
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   it('logs in, refuses a wrong password, and says who is asking', async () => {

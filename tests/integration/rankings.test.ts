@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestDatabase, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, createTestDatabase, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { Rankings } from '../../protocol/index.js';
 
@@ -38,10 +39,9 @@ describe('published rankings', () => {
 
   const repeat = (level: number, n: number) => Array.from({ length: n }, () => level);
 
+  const seeded = useSeededHub();
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     const days = await dbh.db.query<{ d: string; y: string }>(
       `SELECT to_char((now() AT TIME ZONE timezone)::date, 'YYYY-MM-DD') AS d, to_char((now() AT TIME ZONE timezone)::date - 1, 'YYYY-MM-DD') AS y FROM halls WHERE id = $1`,
       [demo.hallId],
@@ -63,10 +63,6 @@ describe('published rankings', () => {
     await history('canbo4', day, 5, repeat(4, 2)); // 2 ratings: too few to rank
     await history('canbo5', day, 3, []); // served, never rated
     await history('canbo6', yesterday, 10, repeat(1, 10)); // yesterday only
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   const get = (q: string, token: string | null = null) => api<Rankings>(hub, 'GET', `/rankings?${q}`, token);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, nextEvent, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { Counter, Rating, RatingRequest, TabletState } from '../../protocol/index.js';
 
@@ -11,17 +12,14 @@ describe('ratings from the counter tablets', () => {
   const staffTokens = new Map<number, string>();
   const sockets: ClientSocket[] = [];
 
+  const seeded = useSeededHub();
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     const counters = await api<Counter[]>(hub, 'GET', '/counters', demo.kioskToken);
     for (const c of counters.body) counterIds.set(c.number, c.id);
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
-    await hub?.close();
-    await dbh?.drop();
   });
 
   const counterId = (n: number) => counterIds.get(n)!;

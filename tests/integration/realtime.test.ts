@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { io as ioClient } from 'socket.io-client';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { api, connectSocket, login, nextEvent, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
-import { AuthService } from '../../server/auth/auth.service.js';
 import type { Device, DisplaySnapshot, IssuedTicket } from '../../protocol/index.js';
 
-type Dbh = Awaited<ReturnType<typeof createTestDatabase>>;
-
 describe('socket.io realtime', () => {
-  let dbh: Dbh;
   let hub: TestHub;
   let demo: DemoHall;
   let staff: string;
 
+  const seeded = useSeededHub({ adminPassword: 'admin-pass-123' });
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    await new AuthService(dbh.db, 12).ensureAdmin(demo.hallId, 'admin-pass-123');
-    hub = await startTestHub({ url: dbh.url });
+    ({ hub, demo } = seeded);
     staff = await login(hub, 'canbo1');
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   it('refuses a socket without a valid token', async () => {

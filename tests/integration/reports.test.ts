@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, createTestDatabase, login, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { Report } from '../../protocol/index.js';
 
@@ -37,10 +38,9 @@ describe('reports per service, counter and staff member', () => {
     );
   }
 
+  const seeded = useSeededHub();
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     manager = await login(hub, 'quanly');
     for (const r of (await dbh.db.query<{ id: number; prefix: string }>('SELECT id, prefix FROM services')).rows) svc.set(r.prefix, r.id);
     for (const r of (await dbh.db.query<{ id: number; number: number }>('SELECT id, number FROM counters')).rows) ctr.set(r.number, r.id);
@@ -59,10 +59,6 @@ describe('reports per service, counter and staff member', () => {
     await rate(a1, 4);
     await rate(a2, 3);
     await rate(b1, 1);
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   const report = (q: string, token: string | null = manager) => api<Report>(hub, 'GET', `/reports?${q}`, token);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
-import { api, connectSocket, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
-import { AuthService } from '../../server/auth/auth.service.js';
 import type { DeviceKind, Role } from '../../protocol/index.js';
 import type { AuditItem } from '../../protocol/audit.js';
 
@@ -39,11 +39,9 @@ describe('security', () => {
   let demo: DemoHall;
   const tokens = new Map<Who, string | null>();
 
+  const seeded = useSeededHub({ adminPassword: 'admin-pass-123' });
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    await new AuthService(dbh.db, 12).ensureAdmin(demo.hallId, 'admin-pass-123');
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     const admin = await login(hub, 'admin', 'admin-pass-123');
     tokens.set('anonymous', null);
     tokens.set('admin', admin);
@@ -55,10 +53,6 @@ describe('security', () => {
       const r = await api<{ token: string }>(hub, 'POST', '/devices', admin, { kind, name: `Thiết bị ${kind}`, counterId: 1 });
       tokens.set(kind, r.body.token);
     }
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   it('enforces roles and device kinds on every API route (authorization matrix)', async () => {

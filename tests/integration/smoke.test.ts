@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestDatabase, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 
 describe('hub smoke', () => {
-  let dbh: Awaited<ReturnType<typeof createTestDatabase>>;
   let hub: TestHub;
   let demo: DemoHall;
+  const seeded = useSeededHub();
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    hub = await startTestHub({ url: dbh.url });
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
+    ({ hub, demo } = seeded);
   });
 
   it('answers /health and issues a ticket from the kiosk', async () => {

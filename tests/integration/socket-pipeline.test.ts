@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, connectSocket, login, nextEvent, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { BoardSnapshot } from '../../protocol/index.js';
 import { COMMAND_BURST, COMMAND_OVER_LIMIT_DISCONNECT } from '../../server/wiring.js';
 
-type Dbh = Awaited<ReturnType<typeof createTestDatabase>>;
 type Reply = { ok: boolean; data?: unknown; error?: { code: string; message: string } };
 
 /** Sends `count` commands at once and waits for every answer (or the socket's end). */
@@ -27,20 +27,14 @@ async function burst(socket: ClientSocket, event: 'snapshot:get' | 'board:subscr
 }
 
 describe('socket command pipeline', () => {
-  let dbh: Dbh;
   let hub: TestHub;
   let demo: DemoHall;
   let manager: string;
 
+  const seeded = useSeededHub();
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    hub = await startTestHub({ url: dbh.url });
+    ({ hub, demo } = seeded);
     manager = await login(hub, 'quanly');
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await dbh?.drop();
   });
 
   it('answers a socket over its command budget with rate_limited, then disconnects it; others are served', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectSocket, createTestDatabase, login, nextEvent, seedHall, startTestHub, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { api, connectSocket, createTestDatabase, login, nextEvent, type ClientSocket, type TestHub } from '../helpers/hub.js';
+import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { CallEvent, EffectiveVoiceSettings } from '../../protocol/index.js';
 import { parseWav } from '../../hardware/voice/wav.js';
@@ -14,10 +15,9 @@ describe('voice on a real hub', () => {
   const counter = new Map<number, number>();
   const service = new Map<string, number>();
 
+  const seeded = useSeededHub();
   beforeAll(async () => {
-    dbh = await createTestDatabase();
-    demo = await seedHall(dbh.db);
-    hub = await startTestHub({ url: dbh.url });
+    ({ dbh, hub, demo } = seeded);
     for (const c of (await dbh.db.query<{ id: number; number: number }>('SELECT id, number FROM counters')).rows) counter.set(c.number, c.id);
     for (const s of (await dbh.db.query<{ id: number; prefix: string }>('SELECT id, prefix FROM services')).rows) service.set(s.prefix, s.id);
     staff = await login(hub, 'canbo1');
@@ -27,8 +27,6 @@ describe('voice on a real hub', () => {
   });
   afterAll(async () => {
     display?.disconnect();
-    await hub?.close();
-    await dbh?.drop();
   });
 
   async function audio(url: string, token: string) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capacityOf, choosePriority, formatTicketNumber } from '../../server/queue/numbering.js';
+import { capacityOf, formatTicketNumber } from '../../server/queue/numbering.js';
+import { choosePriority } from '../../server/queue/priority-policy.js';
 import { EventBus } from '../../server/events.js';
 
 describe('ticket numbers', () => {
