@@ -131,6 +131,7 @@ export const CatalogueItem = Type.Object({
 export type CatalogueItem = Static<typeof CatalogueItem>;
 
 export const CatalogueResult = Type.Object({
+  hall: Type.Object({ code: Type.String(), name: Type.String() }),
   items: Type.Array(CatalogueItem),
   fields: Type.Array(Type.String(), { description: 'every field of the hall, to pick from' }),
 });

@@ -38,11 +38,15 @@ export async function calendarDays(db: Queryable, hallId: number): Promise<{ day
 
 // ---- the figures table ----
 
-/** Takes up to `limit` stale dossiers of the hall off the list (rows other transactions hold are skipped). */
+/**
+ * Takes up to `limit` stale dossiers of the hall off the list. One refresh of a hall at a time (a transaction-level
+ * lock): a second report waits for the first one's batch, so it never reads figures another is still writing.
+ */
 export async function claimStale(db: Queryable, hallId: number, limit: number): Promise<number[]> {
+  await db.query('SELECT pg_advisory_xact_lock(727060, $1)', [hallId]);
   const { rows } = await db.query<{ dossier_id: number }>(
     `DELETE FROM dossier_figures_stale WHERE dossier_id IN (
-       SELECT dossier_id FROM dossier_figures_stale WHERE hall_id = $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+       SELECT dossier_id FROM dossier_figures_stale WHERE hall_id = $1 LIMIT $2 FOR UPDATE)
      RETURNING dossier_id`,
     [hallId, limit],
   );
@@ -226,10 +230,10 @@ export async function fields(db: Queryable, hallId: number): Promise<string[]> {
   const { rows } = await db.query<{ field: string }>(
     `SELECT DISTINCT coalesce(nullif(p.field, ''), s.name, dep.name, 'Khác') AS field
        FROM procedures p LEFT JOIN services s ON s.id = p.service_id LEFT JOIN departments dep ON dep.id = p.department_id
-      WHERE p.hall_id = $1 AND p.active ORDER BY 1`,
+      WHERE p.hall_id = $1 AND p.active`,
     [hallId],
   );
-  return rows.map((r) => r.field);
+  return rows.map((r) => r.field).sort((a, b) => a.localeCompare(b, 'vi'));
 }
 
 export async function servicesByName(db: Queryable, hallId: number): Promise<{ id: number; name: string; department_id: number | null }[]> {

@@ -253,7 +253,7 @@ export class FiguresService {
       submitAt: r.submit_at,
       counters: r.counters,
     }));
-    return { items, fields };
+    return { hall: { code: hall.code, name: hall.name }, items, fields };
   }
 
   /** Imports a catalogue CSV: every row or none; a bad row or column is a 400 naming it. */

@@ -25,7 +25,7 @@ export function IndicatorsPanel({ api, query, refresh = 0, compact = false }: { 
               <span class="ind__code">{i.code}</span>
               <span class="ind__name">{i.name}</span>
             </div>
-            <div class="ind__value">{value(i)}</div>
+            <div class={`ind__value${i.value === null ? ' is-none' : ''}`}>{value(i)}</div>
             {i.numerator !== undefined && i.denominator !== undefined ? (
               <div class="ind__ratio">
                 {i.numerator} / {i.denominator}

@@ -12,10 +12,12 @@ export interface CatalogueProps {
   /** On the ticket kiosk: issues a ticket for the procedure's service. */
   onTakeNumber?: (item: CatalogueItem) => void;
   busy?: boolean;
+  /** The public page names the hall above the title. */
+  showHall?: boolean;
 }
 
 /** Search the hall's procedures as people type, by field; each shows papers, fee, time, where to submit. */
-export function Catalogue({ api, hall, onTakeNumber, busy }: CatalogueProps) {
+export function Catalogue({ api, hall, onTakeNumber, busy, showHall }: CatalogueProps) {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [field, setField] = useState<string | null>(null);
@@ -34,6 +36,7 @@ export function Catalogue({ api, hall, onTakeNumber, busy }: CatalogueProps) {
   return (
     <section class="catalogue" data-testid="catalogue">
       <div class="catalogue__head">
+        {showHall && result.data ? <div class="catalogue__hall" data-testid="catalogue-hall">{result.data.hall.name}</div> : null}
         <h2>{t('title')}</h2>
         <p>{t('hint')}</p>
       </div>

@@ -17,7 +17,7 @@ export default function CatalogueApp() {
         <Clock />
       </header>
       <main class="catalogue-page__main">
-        <Catalogue api={api} hall={hall} />
+        <Catalogue api={api} hall={hall} showHall />
       </main>
       <footer class="catalogue-page__footer">
         <LanguageSwitch size="touch" />

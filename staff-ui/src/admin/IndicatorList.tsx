@@ -12,7 +12,7 @@ export function IndicatorList({ items }: { items: Indicator[] }) {
           <div class="figures-indicator__head">
             <span class="figures-indicator__code">{i.code}</span>
             <strong>{i.name}</strong>
-            <span class="figures-indicator__value hh-num">{show(i)}</span>
+            <span class={`figures-indicator__value hh-num${i.value === null ? ' is-none' : ''}`}>{show(i)}</span>
           </div>
           {i.numerator !== undefined && i.denominator !== undefined ? (
             <div class="figures-indicator__ratio hh-num">
