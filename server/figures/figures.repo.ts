@@ -114,6 +114,46 @@ export async function upsertFigures(db: Queryable, hallId: number, rows: readonl
   );
 }
 
+/** The figures rows as they are now (before a refresh replaces them), to take their part out of the daily sums. */
+export async function currentFigures(db: Queryable, ids: readonly number[]): Promise<(Figure & { id: number; procedure_id: number; channel: string; received_day: string })[]> {
+  const { rows } = await db.query<Figure & { id: number; procedure_id: number; channel: string; received_day: string }>(
+    `SELECT dossier_id AS id, procedure_id, channel, to_char(received_day, 'YYYY-MM-DD') AS received_day, refused,
+            to_char(due_day, 'YYYY-MM-DD') AS "dueDay", to_char(result_day, 'YYYY-MM-DD') AS "resultDay", to_char(stop_day, 'YYYY-MM-DD') AS "stopDay",
+            supplements, to_char(moved_day, 'YYYY-MM-DD') AS "movedDay", to_char(paused_since, 'YYYY-MM-DD') AS "pausedSince", work_days AS "workDays"
+       FROM dossier_figures WHERE dossier_id = ANY($1::bigint[])`,
+    [ids],
+  );
+  return rows;
+}
+
+/** One day's change of a procedure's daily sums. */
+export interface DailyDelta {
+  day: string;
+  procedureId: number;
+  online: number;
+  inPerson: number;
+  early: number;
+  onTime: number;
+  late: number;
+  resolvedOk: number;
+  workDays: number;
+  stopped: number;
+}
+
+export async function addDaily(db: Queryable, hallId: number, deltas: readonly DailyDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof DailyDelta>(k: K) => deltas.map((d) => d[k]);
+  await db.query(
+    `INSERT INTO dossier_figures_daily AS f (hall_id, day, procedure_id, online, in_person, early, on_time, late, resolved_ok, work_days, stopped)
+     SELECT $1, u.* FROM unnest($2::date[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[]) AS u
+     ON CONFLICT (hall_id, day, procedure_id) DO UPDATE SET
+       online = f.online + EXCLUDED.online, in_person = f.in_person + EXCLUDED.in_person, early = f.early + EXCLUDED.early,
+       on_time = f.on_time + EXCLUDED.on_time, late = f.late + EXCLUDED.late, resolved_ok = f.resolved_ok + EXCLUDED.resolved_ok,
+       work_days = f.work_days + EXCLUDED.work_days, stopped = f.stopped + EXCLUDED.stopped`,
+    [hallId, col('day'), col('procedureId'), col('online'), col('inPerson'), col('early'), col('onTime'), col('late'), col('resolvedOk'), col('workDays'), col('stopped')],
+  );
+}
+
 // ---- the report ----
 
 /** Per procedure: the cells of the report, plus what the indicators need. */
@@ -135,30 +175,33 @@ export interface TallyRow {
   unsure: number[] | null;
 }
 
-export async function tallies(db: Queryable, hallId: number, from: string, to: string): Promise<TallyRow[]> {
-  const { rows } = await db.query<TallyRow>(
-    `WITH f AS (
-       SELECT f.*, (f.result_day IS NULL OR f.result_day > $3) AND (f.stop_day IS NULL OR f.stop_day > $3) AS open,
-              (f.moved_day IS NULL OR f.moved_day <= $3) AND (f.paused_since IS NULL OR f.paused_since > $3) AS sure
-         FROM dossier_figures f
-        WHERE f.hall_id = $1 AND f.received_day <= $3 AND NOT f.refused
-          AND (f.result_day IS NULL OR f.result_day >= $2) AND (f.stop_day IS NULL OR f.stop_day >= $2))
-     SELECT procedure_id,
-            count(*) FILTER (WHERE received_day >= $2 AND channel = 'online')::int AS online,
-            count(*) FILTER (WHERE received_day >= $2 AND channel <> 'online')::int AS in_person,
-            count(*) FILTER (WHERE received_day < $2)::int AS carried,
-            count(*) FILTER (WHERE result_day <= $3 AND result_day < due_day)::int AS early,
-            count(*) FILTER (WHERE result_day <= $3 AND result_day = due_day)::int AS on_time,
-            count(*) FILTER (WHERE result_day <= $3 AND result_day > due_day)::int AS late,
-            count(*) FILTER (WHERE result_day <= $3 AND result_day <= due_day AND supplements <= 1)::int AS resolved_ok,
-            coalesce(sum(work_days) FILTER (WHERE result_day <= $3), 0)::int AS work_days,
-            count(*) FILTER (WHERE stop_day <= $3)::int AS stopped,
-            count(*) FILTER (WHERE open AND sure AND due_day >= $3)::int AS within_time,
-            count(*) FILTER (WHERE open AND sure AND due_day < $3)::int AS overdue,
-            count(*) FILTER (WHERE open AND sure AND due_day >= $3 AND supplements <= 1)::int AS within_ok,
-            array_agg(dossier_id) FILTER (WHERE open AND NOT sure) AS unsure
-       FROM f GROUP BY procedure_id`,
+/** What happened from `from` to `to`, per procedure, from the daily sums. */
+export async function dailySums(db: Queryable, hallId: number, from: string, to: string) {
+  const { rows } = await db.query<Pick<TallyRow, 'procedure_id' | 'online' | 'in_person' | 'early' | 'on_time' | 'late' | 'resolved_ok' | 'work_days' | 'stopped'>>(
+    `SELECT procedure_id, sum(online)::int AS online, sum(in_person)::int AS in_person, sum(early)::int AS early, sum(on_time)::int AS on_time,
+            sum(late)::int AS late, sum(resolved_ok)::int AS resolved_ok, sum(work_days)::int AS work_days, sum(stopped)::int AS stopped
+       FROM dossier_figures_daily WHERE hall_id = $1 AND day BETWEEN $2 AND $3 GROUP BY procedure_id`,
     [hallId, from, to],
+  );
+  return rows;
+}
+
+/**
+ * The dossiers in progress at the end of `day`, per procedure: how many, within time or overdue by their due day
+ * (those whose due day moved after `day`, or waiting for a supplement then, are listed in `unsure` instead).
+ */
+export async function openAt(db: Queryable, hallId: number, day: string) {
+  const { rows } = await db.query<Pick<TallyRow, 'procedure_id' | 'within_time' | 'overdue' | 'within_ok' | 'unsure'> & { open: number }>(
+    `SELECT procedure_id, count(*)::int AS open,
+            count(*) FILTER (WHERE sure AND due_day >= $2)::int AS within_time,
+            count(*) FILTER (WHERE sure AND due_day < $2)::int AS overdue,
+            count(*) FILTER (WHERE sure AND due_day >= $2 AND supplements <= 1)::int AS within_ok,
+            array_agg(dossier_id) FILTER (WHERE NOT sure) AS unsure
+       FROM (SELECT procedure_id, dossier_id, due_day, supplements,
+                    (moved_day IS NULL OR moved_day <= $2) AND (paused_since IS NULL OR paused_since > $2) AS sure
+               FROM dossier_figures WHERE open_days @> $2::date AND NOT refused AND hall_id = $1) f
+      GROUP BY procedure_id`,
+    [hallId, day],
   );
   return rows;
 }
@@ -208,32 +251,31 @@ export interface CatalogueRow {
   counters: number[];
 }
 
-/** Active procedures whose folded name or code holds every word (`words` already folded and LIKE-escaped). */
-export async function search(db: Queryable, hallId: number, words: readonly string[], field: string | null, limit: number): Promise<CatalogueRow[]> {
-  const { rows } = await db.query<CatalogueRow>(
-    `SELECT p.id, p.code, p.name, p.name_en, coalesce(nullif(p.field, ''), s.name, dep.name, 'Khác') AS field, p.processing_days,
-            p.fee::int AS fee, p.papers, p.service_id, s.name AS service_name, p.submit_at,
-            coalesce((SELECT array_agg(c.number ORDER BY c.number) FROM counter_services cs JOIN counters c ON c.id = cs.counter_id
-                       WHERE cs.service_id = p.service_id), '{}') AS counters
-       FROM procedures p LEFT JOIN services s ON s.id = p.service_id LEFT JOIN departments dep ON dep.id = p.department_id
-      WHERE p.hall_id = $1 AND p.active
-        AND p.search_key LIKE ALL (SELECT '%' || w || '%' FROM unnest($2::text[]) AS w)
-        AND ($3::text IS NULL OR coalesce(nullif(p.field, ''), s.name, dep.name, 'Khác') = $3)
-      ORDER BY (p.search_key LIKE coalesce($2[1], '') || '%') DESC, p.name
-      LIMIT $4`,
+/**
+ * In one round trip: the hall's active procedures whose folded name or code holds every word (`words` already
+ * folded and LIKE-escaped), names starting with the first word first, and every field of the hall's catalogue.
+ */
+export async function search(db: Queryable, hallId: number, words: readonly string[], field: string | null, limit: number): Promise<{ items: CatalogueRow[]; fields: string[] }> {
+  const { rows } = await db.query<{ items: CatalogueRow[] | null; fields: string[] | null }>(
+    `WITH p AS (
+       SELECT p.id, p.code, p.name, p.name_en, coalesce(nullif(p.field, ''), s.name, dep.name, 'Khác') AS field, p.processing_days,
+              p.fee::int AS fee, p.papers, p.service_id, s.name AS service_name, p.submit_at, p.search_key
+         FROM procedures p LEFT JOIN services s ON s.id = p.service_id LEFT JOIN departments dep ON dep.id = p.department_id
+        WHERE p.hall_id = $1 AND p.active),
+     hit AS (
+       SELECT * FROM p
+        WHERE p.search_key LIKE ALL (SELECT '%' || w || '%' FROM unnest($2::text[]) AS w) AND ($3::text IS NULL OR p.field = $3)
+        ORDER BY (p.search_key LIKE coalesce($2[1], '') || '%') DESC, p.name LIMIT $4)
+     SELECT (SELECT json_agg(json_build_object('id', h.id, 'code', h.code, 'name', h.name, 'name_en', h.name_en, 'field', h.field,
+                     'processing_days', h.processing_days, 'fee', h.fee, 'papers', h.papers, 'service_id', h.service_id,
+                     'service_name', h.service_name, 'submit_at', h.submit_at,
+                     'counters', coalesce((SELECT array_agg(c.number ORDER BY c.number) FROM counter_services cs JOIN counters c ON c.id = cs.counter_id
+                                            WHERE cs.service_id = h.service_id), '{}')) ORDER BY (h.search_key LIKE coalesce($2[1], '') || '%') DESC, h.name)
+               FROM hit h) AS items,
+            (SELECT array_agg(DISTINCT field) FROM p) AS fields`,
     [hallId, words, field, limit],
   );
-  return rows;
-}
-
-export async function fields(db: Queryable, hallId: number): Promise<string[]> {
-  const { rows } = await db.query<{ field: string }>(
-    `SELECT DISTINCT coalesce(nullif(p.field, ''), s.name, dep.name, 'Khác') AS field
-       FROM procedures p LEFT JOIN services s ON s.id = p.service_id LEFT JOIN departments dep ON dep.id = p.department_id
-      WHERE p.hall_id = $1 AND p.active`,
-    [hallId],
-  );
-  return rows.map((r) => r.field).sort((a, b) => a.localeCompare(b, 'vi'));
+  return { items: rows[0]?.items ?? [], fields: rows[0]?.fields ?? [] };
 }
 
 export async function servicesByName(db: Queryable, hallId: number): Promise<{ id: number; name: string; department_id: number | null }[]> {

@@ -25,7 +25,8 @@ import type {
 import type { Calendar } from '../dossiers/workdays.js';
 import * as repo from './figures.repo.js';
 import { parsePeriod, type ReportPeriod } from './period.js';
-import { figureOf, standingAt, type StatusStep } from './standing.js';
+import { figureOf, standingAt, type Figure, type StatusStep } from './standing.js';
+import { addDays } from '../dossiers/workdays.js';
 import { searchWords } from './fold.js';
 import { parseCatalogue } from './catalogue-csv.js';
 
@@ -97,13 +98,17 @@ export class FiguresService {
         const ids = await repo.claimStale(tx, hall.id, BATCH);
         if (ids.length === 0) return 0;
         cal ??= await this.calendar(tx, hall.id);
-        const [bases, steps] = await Promise.all([repo.bases(tx, ids), repo.steps(tx, ids, hall.timezone)]);
+        const [bases, steps, before] = await Promise.all([repo.bases(tx, ids), repo.steps(tx, ids, hall.timezone), repo.currentFigures(tx, ids)]);
         const byDossier = groupSteps(steps);
         const rows = bases.map((b) => ({
           ...b,
           ...figureOf({ receivedDay: b.received_day, dueDay: b.due_day, processingDays: b.processing_days }, byDossier.get(b.id) ?? [], cal!),
         }));
+        const deltas = new Map<string, repo.DailyDelta>();
+        for (const old of before) addParts(deltas, old.procedure_id, old.channel, old.received_day, old, -1);
+        for (const r of rows) addParts(deltas, r.procedure_id, r.channel, r.received_day, r, 1);
         await repo.upsertFigures(tx, hall.id, rows);
+        await repo.addDaily(tx, hall.id, [...deltas.values()].filter(changes));
         return ids.length;
       });
       done += n;
@@ -113,7 +118,25 @@ export class FiguresService {
 
   private async tally(hall: repo.HallRow, period: ReportPeriod) {
     await this.refresh(hall);
-    const [tallies, procedures] = await Promise.all([repo.tallies(this.db, hall.id, period.from, period.to), repo.procedureFields(this.db, hall.id)]);
+    const [sums, atEnd, atStart, procedures] = await Promise.all([
+      repo.dailySums(this.db, hall.id, period.from, period.to),
+      repo.openAt(this.db, hall.id, period.to),
+      repo.openAt(this.db, hall.id, addDays(period.from, -1)),
+      repo.procedureFields(this.db, hall.id),
+    ]);
+    const byProcedure = new Map<number, repo.TallyRow>();
+    const row = (id: number) => {
+      let r = byProcedure.get(id);
+      if (!r) {
+        r = { procedure_id: id, online: 0, in_person: 0, carried: 0, early: 0, on_time: 0, late: 0, resolved_ok: 0, work_days: 0, stopped: 0, within_time: 0, overdue: 0, within_ok: 0, unsure: null };
+        byProcedure.set(id, r);
+      }
+      return r;
+    };
+    for (const s of sums) Object.assign(row(s.procedure_id), s);
+    for (const o of atStart) row(o.procedure_id).carried = o.open;
+    for (const o of atEnd) Object.assign(row(o.procedure_id), { within_time: o.within_time, overdue: o.overdue, within_ok: o.within_ok, unsure: o.unsure });
+    const tallies = [...byProcedure.values()];
     const unsure = tallies.flatMap((t) => t.unsure ?? []);
     if (unsure.length > 0) await this.judgeOneByOne(hall, period, unsure, tallies);
     return { tallies, procedures: new Map(procedures.map((p) => [p.id, p])) };
@@ -237,7 +260,9 @@ export class FiguresService {
 
   async search(principalHallId: number | null, q: CatalogueQuery): Promise<CatalogueResult> {
     const hall = await this.hallFor(q.hall, principalHallId);
-    const [rows, fields] = await Promise.all([repo.search(this.db, hall.id, searchWords(q.q ?? ''), q.field ?? null, q.limit ?? 50), repo.fields(this.db, hall.id)]);
+    const found = await repo.search(this.db, hall.id, searchWords(q.q ?? ''), q.field ?? null, q.limit ?? 50);
+    const rows = found.items;
+    const fields = found.fields.sort((a, b) => a.localeCompare(b, 'vi'));
     if (q.field !== undefined && !fields.includes(q.field)) throw badRequest(`field: không có lĩnh vực "${q.field}" / no such field`, 'unknown_field');
     const items: CatalogueItem[] = rows.map((r) => ({
       id: r.id,
@@ -265,6 +290,30 @@ export class FiguresService {
     });
   }
 }
+
+/** What one figures row adds to the daily sums (sign -1: taken out): its receipt, its result, its stop. */
+function addParts(into: Map<string, repo.DailyDelta>, procedureId: number, channel: string, receivedDay: string, f: Figure, sign: 1 | -1): void {
+  if (f.refused) return;
+  const at = (day: string) => {
+    const key = `${day}|${procedureId}`;
+    let d = into.get(key);
+    if (!d) into.set(key, (d = { day, procedureId, online: 0, inPerson: 0, early: 0, onTime: 0, late: 0, resolvedOk: 0, workDays: 0, stopped: 0 }));
+    return d;
+  };
+  const r = at(receivedDay);
+  if (channel === 'online') r.online += sign;
+  else r.inPerson += sign;
+  if (f.resultDay !== null) {
+    const d = at(f.resultDay);
+    if (f.resultDay < f.dueDay) d.early += sign;
+    else if (f.resultDay === f.dueDay) d.onTime += sign;
+    else d.late += sign;
+    if (f.resultDay <= f.dueDay && f.supplements <= 1) d.resolvedOk += sign;
+    d.workDays += sign * (f.workDays ?? 0);
+  } else if (f.stopDay !== null) at(f.stopDay).stopped += sign;
+}
+
+const changes = (d: repo.DailyDelta) => d.online !== 0 || d.inPerson !== 0 || d.early !== 0 || d.onTime !== 0 || d.late !== 0 || d.resolvedOk !== 0 || d.workDays !== 0 || d.stopped !== 0;
 
 function groupSteps(rows: { dossier_id: number; status: string; day: string }[]): Map<number, StatusStep[]> {
   const m = new Map<number, StatusStep[]>();

@@ -149,6 +149,14 @@ describe('the periodic report on dossiers and the indicators', () => {
     await dbh.db.query(`INSERT INTO dossier_events (dossier_id, status, at) VALUES ($1, 'result_ready', $2)`, [ids.get('open'), at('2026-11-27')]);
     const { body } = await report('period=2026-11');
     expect(rowOf(body, CIVIL)).toEqual(cells([11, 1, 10, 0], [7, 3, 2, 2], [3, 1, 2], 1));
+    // a day off added to the calendar marks the dossiers it can move for computing again
+    await dbh.db.query(`INSERT INTO holidays (hall_id, day, name) VALUES ($1, '2026-11-04', 'Ngày nghỉ thử')`, [demo.hallId]);
+    const stale = await dbh.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_figures_stale');
+    expect(stale.rows[0]!.n).toBeGreaterThan(5);
+    await dbh.db.query(`DELETE FROM holidays WHERE hall_id = $1 AND day = '2026-11-04'`, [demo.hallId]);
+    expect(rowOf((await report('period=2026-11')).body, CIVIL)).toEqual(cells([11, 1, 10, 0], [7, 3, 2, 2], [3, 1, 2], 1));
+    const sums = await dbh.db.query<{ n: number }>('SELECT sum(online + in_person)::int AS n FROM dossier_figures_daily');
+    expect(sums.rows[0]!.n).toBe(15); // every dossier received once in the daily sums, after all the changes
   });
 
   it('computes the indicators with their numerators and how', async () => {

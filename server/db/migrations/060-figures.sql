@@ -41,7 +41,30 @@ CREATE TABLE dossier_figures (
   -- working days from receipt to the result, supplement waits excluded
   work_days      integer
 );
-CREATE INDEX dossier_figures_hall_idx ON dossier_figures (hall_id, received_day);
+-- Open from the day of receipt until (not including) the day of its result or stop: "in progress at the end of
+-- day E" is `open_days @> E`, which the GiST index answers without reading the dossiers that were finished by then.
+ALTER TABLE dossier_figures ADD COLUMN open_days daterange GENERATED ALWAYS AS
+  (daterange(received_day, greatest(received_day, coalesce(least(result_day, stop_day), 'infinity'::date)), '[)')) STORED;
+CREATE INDEX dossier_figures_open_idx ON dossier_figures USING gist (open_days) WHERE NOT refused;
+
+-- Per hall, procedure and day: what the figures rows add up to on that day (received on it, resolved on it by
+-- timeliness, stopped on it). Kept by the hub in the transaction that writes the figures rows (old row out, new in),
+-- so a year's report adds up at most 366 × procedures rows.
+CREATE TABLE dossier_figures_daily (
+  hall_id       integer NOT NULL REFERENCES halls(id),
+  day           date NOT NULL,
+  procedure_id  integer NOT NULL REFERENCES procedures(id),
+  online        integer NOT NULL DEFAULT 0,
+  in_person     integer NOT NULL DEFAULT 0,
+  early         integer NOT NULL DEFAULT 0,
+  on_time       integer NOT NULL DEFAULT 0,
+  late          integer NOT NULL DEFAULT 0,
+  -- resolved early or on time with at most one supplement request (indicator 2.1)
+  resolved_ok   integer NOT NULL DEFAULT 0,
+  work_days     integer NOT NULL DEFAULT 0,
+  stopped       integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (hall_id, day, procedure_id)
+);
 
 -- Dossiers whose figures row must be computed again: marked in the same transaction as the change.
 CREATE TABLE dossier_figures_stale (
