@@ -177,6 +177,13 @@ async function main() {
       return ms;
     });
     const searchMs = search.last;
+    if (process.argv.includes('--explain')) {
+      const plan = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) SELECT p.id FROM procedures p WHERE p.hall_id = $1 AND p.active AND p.search_key LIKE ALL (SELECT '%' || w || '%' FROM unnest($2::text[]) AS w)`,
+        [hallId, ['dang', 'ky']],
+      );
+      log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+    }
     const hits = (await figures.search(hallId, { q: 'giay phep xay dung' })).items.length;
 
     const s = (ms: number[]) => summarize(ms);

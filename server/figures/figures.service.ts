@@ -98,7 +98,9 @@ export class FiguresService {
         const ids = await repo.claimStale(tx, hall.id, BATCH);
         if (ids.length === 0) return 0;
         cal ??= await this.calendar(tx, hall.id);
-        const [bases, steps, before] = await Promise.all([repo.bases(tx, ids), repo.steps(tx, ids, hall.timezone), repo.currentFigures(tx, ids)]);
+        const bases = await repo.bases(tx, ids);
+        const steps = await repo.steps(tx, ids, hall.timezone);
+        const before = await repo.currentFigures(tx, ids);
         const byDossier = groupSteps(steps);
         const rows = bases.map((b) => ({
           ...b,
@@ -116,13 +118,14 @@ export class FiguresService {
     }
   }
 
-  private async tally(hall: repo.HallRow, period: ReportPeriod) {
+  private async tally(hall: repo.HallRow, period: ReportPeriod, field?: string) {
+    const procedures = await repo.procedureFields(this.db, hall.id);
+    if (field !== undefined && !procedures.some((p) => p.field === field)) throw badRequest(`field: không có lĩnh vực "${field}" / no such field`, 'unknown_field');
     await this.refresh(hall);
-    const [sums, atEnd, atStart, procedures] = await Promise.all([
+    const [sums, atEnd, atStart] = await Promise.all([
       repo.dailySums(this.db, hall.id, period.from, period.to),
       repo.openAt(this.db, hall.id, period.to),
       repo.openAt(this.db, hall.id, addDays(period.from, -1)),
-      repo.procedureFields(this.db, hall.id),
     ]);
     const byProcedure = new Map<number, repo.TallyRow>();
     const row = (id: number) => {
@@ -163,10 +166,7 @@ export class FiguresService {
   async report(principalHallId: number | null, q: FiguresQuery): Promise<DossierReport> {
     const hall = await this.hallFor(q.hall, principalHallId);
     const period = parsePeriod(q, hall.today);
-    const { tallies, procedures } = await this.tally(hall, period);
-    if (q.field !== undefined && ![...procedures.values()].some((p) => p.field === q.field)) {
-      throw badRequest(`field: không có lĩnh vực "${q.field}" / no such field`, 'unknown_field');
-    }
+    const { tallies, procedures } = await this.tally(hall, period, q.field);
     const rows = new Map<string, ReportCells>();
     const total = emptyCells();
     const ignore: Extra = { resolvedOk: 0, withinOk: 0, workDays: 0 };
