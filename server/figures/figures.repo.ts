@@ -62,10 +62,24 @@ export interface BasisRow {
   processing_days: number;
 }
 
-export async function bases(db: Queryable, ids: readonly number[]): Promise<BasisRow[]> {
-  const { rows } = await db.query<BasisRow>(
-    `SELECT id, procedure_id, channel, to_char(day, 'YYYY-MM-DD') AS received_day, to_char(due_day, 'YYYY-MM-DD') AS due_day, processing_days
-       FROM dossiers WHERE id = ANY($1::bigint[])`,
+/** Whether dossiers keep the due date fixed at receipt apart (`original_due_at`, added with the dossier rules). */
+export async function hasOriginalDue(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'dossiers' AND column_name = 'original_due_at'`,
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The dossiers' receipt, channel and due day as fixed at receipt: `original_due_at` where dossiers keep it (their
+ * `due_day` then moves with supplements and extensions), else `due_day`, which stays as fixed at receipt.
+ */
+export async function bases(db: Queryable, ids: readonly number[], originalDue: boolean): Promise<(BasisRow & { fixed_due: boolean })[]> {
+  const due = originalDue ? `coalesce((d.original_due_at AT TIME ZONE h.timezone)::date, d.due_day)` : 'd.due_day';
+  const { rows } = await db.query<BasisRow & { fixed_due: boolean }>(
+    `SELECT d.id, d.procedure_id, d.channel, to_char(d.day, 'YYYY-MM-DD') AS received_day, to_char(${due}, 'YYYY-MM-DD') AS due_day,
+            d.processing_days, ${originalDue ? 'd.original_due_at IS NOT NULL' : 'false'} AS fixed_due
+       FROM dossiers d JOIN halls h ON h.id = d.hall_id WHERE d.id = ANY($1::bigint[])`,
     [ids],
   );
   return rows;

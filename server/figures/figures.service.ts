@@ -66,6 +66,8 @@ function addTally(c: ReportCells, x: Extra, t: repo.TallyRow): void {
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export class FiguresService {
+  private originalDue: Promise<boolean> | null = null;
+
   constructor(private readonly db: Db) {}
 
   /** The hall asked for: a hall user sees only their own (another code: 403); the public names one or gets the first. */
@@ -98,13 +100,14 @@ export class FiguresService {
         const ids = await repo.claimStale(tx, hall.id, BATCH);
         if (ids.length === 0) return 0;
         cal ??= await this.calendar(tx, hall.id);
-        const bases = await repo.bases(tx, ids);
+        this.originalDue ??= repo.hasOriginalDue(this.db);
+        const bases = await repo.bases(tx, ids, await this.originalDue);
         const steps = await repo.steps(tx, ids, hall.timezone);
         const before = await repo.currentFigures(tx, ids);
         const byDossier = groupSteps(steps);
         const rows = bases.map((b) => ({
           ...b,
-          ...figureOf({ receivedDay: b.received_day, dueDay: b.due_day, processingDays: b.processing_days }, byDossier.get(b.id) ?? [], cal!),
+          ...figureOf({ receivedDay: b.received_day, dueDay: b.due_day, processingDays: b.processing_days, fixedDue: b.fixed_due }, byDossier.get(b.id) ?? [], cal!),
         }));
         const deltas = new Map<string, repo.DailyDelta>();
         for (const old of before) addParts(deltas, old.procedure_id, old.channel, old.received_day, old, -1);
@@ -148,11 +151,12 @@ export class FiguresService {
   /** Dossiers in progress at the end whose due day moved after it: their standing from the events up to the end. */
   private async judgeOneByOne(hall: repo.HallRow, period: ReportPeriod, ids: number[], tallies: repo.TallyRow[]): Promise<void> {
     const cal = await this.calendar(this.db, hall.id);
-    const [bases, steps] = await Promise.all([repo.bases(this.db, ids), repo.steps(this.db, ids, hall.timezone)]);
+    this.originalDue ??= repo.hasOriginalDue(this.db);
+    const [bases, steps] = await Promise.all([repo.bases(this.db, ids, await this.originalDue), repo.steps(this.db, ids, hall.timezone)]);
     const byDossier = groupSteps(steps);
     const byProcedure = new Map(tallies.map((t) => [t.procedure_id, t]));
     for (const b of bases) {
-      const basis = { receivedDay: b.received_day, dueDay: b.due_day, processingDays: b.processing_days };
+      const basis = { receivedDay: b.received_day, dueDay: b.due_day, processingDays: b.processing_days, fixedDue: b.fixed_due };
       const f = figureOf(basis, byDossier.get(b.id) ?? [], cal, period.to);
       const t = byProcedure.get(b.procedure_id)!;
       const standing = standingAt(f, basis, period.to);

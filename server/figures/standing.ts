@@ -2,8 +2,8 @@
  * What a dossier's timeline means for the official figures, as of the end of any day. Pure: the dossier's
  * receipt, its status events (hall days, in order) and the hall's working-day calendar in, the figure out.
  *
- * - The due day is the one fixed at receipt (an extension does not move it; an extended dossier is counted from
- *   the day it was received with its legal processing time), moved on by the working days spent waiting for the
+ * - The due day is the one fixed at receipt (an extension does not move it; without `original_due_at`, an extended
+ *   dossier's is counted again from the day it was received with its legal processing time), moved on by the working days spent waiting for the
  *   applicant's supplement: a wait starts on the day of a `supplement_required` event and ends at the next status
  *   event; the working days after its first day up to and including its last day are added.
  * - resolved: the first `result_ready` day; stopped: the first `withdrawn` or `suspended` day; refused: `rejected`
@@ -15,6 +15,8 @@ export interface DossierBasis {
   receivedDay: string;
   dueDay: string;
   processingDays: number;
+  /** `dueDay` is the due day fixed at receipt whatever happened since (dossiers that keep `original_due_at`). */
+  fixedDue?: boolean;
 }
 
 export interface StatusStep {
@@ -45,7 +47,7 @@ export function workingDaysAfter(from: string, to: string, cal: Calendar): numbe
 /** The figure of a dossier from the events of days up to `asOf` (inclusive; all of them without it). */
 export function figureOf(d: DossierBasis, steps: readonly StatusStep[], cal: Calendar, asOf?: string): Figure {
   const extended = steps.some((s) => s.status === 'extended');
-  const firstDue = extended ? addWorkingDays(d.receivedDay, d.processingDays, cal) : d.dueDay;
+  const firstDue = extended && !d.fixedDue ? addWorkingDays(d.receivedDay, d.processingDays, cal) : d.dueDay;
   let shift = 0;
   let paused: string | null = null;
   let movedDay: string | null = null;

@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { api, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { DossierReport, Indicators, ReportCells } from '../../protocol/index.js';
+import { FiguresService } from '../../server/figures/figures.service.js';
 
 type Err = { error: { code: string; message: string } };
 const CIVIL = 'Tư pháp – Hộ tịch';
@@ -225,5 +226,16 @@ describe('the periodic report on dossiers and the indicators', () => {
     expect((await report('period=2026-11', staff)).status).toBe(403);
     expect((await report('period=2026-11', null)).status).toBe(401);
     expect((await api<Err>(hub, 'GET', '/indicators?period=2026-Q9', null)).status).toBe(400);
+  });
+
+  it('reads the due day fixed at receipt from original_due_at where dossiers keep it (their due day then moves with the clock)', async () => {
+    await dbh.db.query('ALTER TABLE dossiers ADD COLUMN IF NOT EXISTS original_due_at timestamptz');
+    await dbh.db.query('UPDATE dossiers SET original_due_at = due_at');
+    // as the dossier rules keep them: "paused" moved on to Tue 10 by its wait, "extended" to the 12th by its apology
+    await dbh.db.query(`UPDATE dossiers SET original_due_at = $2, due_day = '2026-11-10' WHERE id = $1`, [ids.get('paused'), at('2026-11-05', '17:00')]);
+    await dbh.db.query(`UPDATE dossiers SET original_due_at = $2 WHERE id = $1`, [ids.get('extended'), at('2026-11-05', '17:00')]);
+    await dbh.db.query('INSERT INTO dossier_figures_stale (dossier_id, hall_id) SELECT id, hall_id FROM dossiers ON CONFLICT DO NOTHING');
+    const r = await new FiguresService(dbh.db).report(demo.hallId, { period: '2026-11' });
+    expect(rowOf(r, CIVIL)).toEqual(cells([11, 1, 10, 0], [7, 3, 2, 2], [3, 1, 2], 1));
   });
 });
