@@ -205,8 +205,9 @@ export async function dailySums(db: Queryable, hallId: number, from: string, to:
  * (those whose due day moved after `day`, or waiting for a supplement then, are listed in `unsure` instead).
  */
 export async function openAt(db: Queryable, hallId: number, day: string) {
-  const { rows } = await db.query<Pick<TallyRow, 'procedure_id' | 'within_time' | 'overdue' | 'within_ok' | 'unsure'> & { open: number }>(
-    `SELECT procedure_id, count(*)::int AS open,
+  const { rows } = await db.query<Pick<TallyRow, 'procedure_id' | 'within_time' | 'overdue' | 'within_ok' | 'unsure'> & { open: number }>({
+    name: 'figures-open-at',
+    text: `SELECT procedure_id, count(*)::int AS open,
             count(*) FILTER (WHERE sure AND due_day >= $2)::int AS within_time,
             count(*) FILTER (WHERE sure AND due_day < $2)::int AS overdue,
             count(*) FILTER (WHERE sure AND due_day >= $2 AND supplements <= 1)::int AS within_ok,
@@ -215,8 +216,8 @@ export async function openAt(db: Queryable, hallId: number, day: string) {
                     (moved_day IS NULL OR moved_day <= $2) AND (paused_since IS NULL OR paused_since > $2) AS sure
                FROM dossier_figures WHERE open_days @> $2::date AND NOT refused AND hall_id = $1) f
       GROUP BY procedure_id`,
-    [hallId, day],
-  );
+    values: [hallId, day],
+  });
   return rows;
 }
 
@@ -270,8 +271,9 @@ export interface CatalogueRow {
  * folded and LIKE-escaped), names starting with the first word first, and every field of the hall's catalogue.
  */
 export async function search(db: Queryable, hallId: number, words: readonly string[], field: string | null, limit: number): Promise<{ items: CatalogueRow[]; fields: string[] }> {
-  const { rows } = await db.query<{ items: CatalogueRow[] | null; fields: string[] | null }>(
-    `WITH p AS (
+  const { rows } = await db.query<{ items: CatalogueRow[] | null; fields: string[] | null }>({
+    name: 'figures-catalogue-search',
+    text: `WITH p AS (
        SELECT p.id, p.code, p.name, p.name_en, coalesce(nullif(p.field, ''), s.name, dep.name, 'Khác') AS field, p.processing_days,
               p.fee::int AS fee, p.papers, p.service_id, s.name AS service_name, p.submit_at, p.search_key
          FROM procedures p LEFT JOIN services s ON s.id = p.service_id LEFT JOIN departments dep ON dep.id = p.department_id
@@ -287,8 +289,8 @@ export async function search(db: Queryable, hallId: number, words: readonly stri
                                             WHERE cs.service_id = h.service_id), '{}')) ORDER BY (h.search_key LIKE coalesce($2[1], '') || '%') DESC, h.name)
                FROM hit h) AS items,
             (SELECT array_agg(DISTINCT field) FROM p) AS fields`,
-    [hallId, words, field, limit],
-  );
+    values: [hallId, words, field, limit],
+  });
   return { items: rows[0]?.items ?? [], fields: rows[0]?.fields ?? [] };
 }
 

@@ -45,7 +45,8 @@ CREATE TABLE dossier_figures (
 -- day E" is `open_days @> E`, which the GiST index answers without reading the dossiers that were finished by then.
 ALTER TABLE dossier_figures ADD COLUMN open_days daterange GENERATED ALWAYS AS
   (daterange(received_day, greatest(received_day, coalesce(least(result_day, stop_day), 'infinity'::date)), '[)')) STORED;
-CREATE INDEX dossier_figures_open_idx ON dossier_figures USING gist (open_days) WHERE NOT refused;
+CREATE INDEX dossier_figures_open_idx ON dossier_figures USING gist (open_days)
+  INCLUDE (hall_id, procedure_id, dossier_id, due_day, supplements, moved_day, paused_since) WHERE NOT refused;
 
 -- Per hall, procedure and day: what the figures rows add up to on that day (received on it, resolved on it by
 -- timeliness, stopped on it). Kept by the hub in the transaction that writes the figures rows (old row out, new in),
