@@ -117,4 +117,27 @@ describe('procedure catalogue search and import', () => {
     expect((await importCsv(head + 'Thủ tục mới một,Hộ tịch,3,0\n', null)).status).toBe(401);
     expect(await catalogue()).toBe(before);
   });
+
+  it('never answers 5xx to hostile queries and bodies on the figures and catalogue routes', async () => {
+    const hostile = ["'; DROP TABLE procedures; --", '%', '_', '\\', '\u0000', 'Đ'.repeat(200), '😀🇻🇳', '"', '<script>', '2026-Q4\n', '-1', '9'.repeat(10)];
+    const statuses: string[] = [];
+    for (const h of hostile) {
+      const e = encodeURIComponent(h);
+      for (const [method, path, body] of [
+        ['GET', `/procedures/search?q=${e}`, undefined],
+        ['GET', `/procedures/search?field=${e}&q=${e}`, undefined],
+        ['GET', `/reports/dossiers?period=${e}`, undefined],
+        ['GET', `/reports/dossiers?from=${e}&to=${e}`, undefined],
+        ['GET', `/reports/dossiers?field=${e}`, undefined],
+        ['GET', `/reports/dossiers.xlsx?period=2026&hall=${e}`, undefined],
+        ['GET', `/indicators?period=${e}`, undefined],
+        ['POST', '/procedures/import', { csv: h }],
+        ['POST', '/procedures/import', { csv: `Tên thủ tục,Lĩnh vực,Thời hạn giải quyết (ngày làm việc),Thành phần hồ sơ\n${h},${h},${h},${h}\n` }],
+      ] as const) {
+        const r = await api<Err>(hub, method, path, admin, body);
+        if (r.status >= 500 || (r.status >= 400 && !r.body?.error?.message)) statuses.push(`${method} ${path}: ${r.status}`);
+      }
+    }
+    expect(statuses).toEqual([]);
+  });
 });
