@@ -200,6 +200,17 @@ export async function dailySums(db: Queryable, hallId: number, from: string, to:
   return rows;
 }
 
+/** How many dossiers were in progress at the end of `day`, per procedure (the carried-over column). */
+export async function openCountAt(db: Queryable, hallId: number, day: string): Promise<{ procedure_id: number; open: number }[]> {
+  const { rows } = await db.query<{ procedure_id: number; open: number }>({
+    name: 'figures-open-count-at',
+    text: `SELECT procedure_id, count(*)::int AS open FROM dossier_figures
+            WHERE open_days @> $2::date AND NOT refused AND hall_id = $1 GROUP BY procedure_id`,
+    values: [hallId, day],
+  });
+  return rows;
+}
+
 /**
  * The dossiers in progress at the end of `day`, per procedure: how many, within time or overdue by their due day
  * (those whose due day moved after `day`, or waiting for a supplement then, are listed in `unsure` instead).

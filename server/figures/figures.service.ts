@@ -128,7 +128,7 @@ export class FiguresService {
     const [sums, atEnd, atStart] = await Promise.all([
       repo.dailySums(this.db, hall.id, period.from, period.to),
       repo.openAt(this.db, hall.id, period.to),
-      repo.openAt(this.db, hall.id, addDays(period.from, -1)),
+      repo.openCountAt(this.db, hall.id, addDays(period.from, -1)),
     ]);
     const byProcedure = new Map<number, repo.TallyRow>();
     const row = (id: number) => {
