@@ -99,6 +99,7 @@ describe('figures and catalogue screens in Chromium', () => {
   it('the ticket kiosk takes a number for the procedure found', async () => {
     const p = await page(1080, 1920, 'kiosk');
     await openScreen(p, `${origin()}/kiosk/?token=${demo.kioskToken}`, () => p.getByTestId('open-catalogue'), errors);
+    await p.screenshot({ path: path.join(shots, 'figures-kiosk-home.png') });
     await p.getByTestId('open-catalogue').click();
     await p.getByTestId('catalogue-search').fill('ket hon');
     await expect.poll(async () => p.getByTestId('catalogue-item').allTextContents(), WAIT).toEqual([expect.stringContaining('Đăng ký kết hôn')]);
