@@ -19,6 +19,7 @@ import { ratingsFeature } from './ratings/ratings.feature.js';
 import { rankingsFeature } from './rankings/rankings.feature.js';
 import { boardFeature } from './board/board.feature.js';
 import { reportsFeature } from './reports/reports.feature.js';
+import { figuresFeature } from './figures/figures.feature.js';
 import { healthFeature } from './devices/health.feature.js';
 import { voiceFeature } from './voice/voice.feature.js';
 import { serialFeature } from './serial/serial.feature.js';
@@ -111,5 +112,6 @@ export function createFeatures(ctx: FeatureContext, drivers: Drivers = {}): Feat
     boardFeature(ctx),
     reportsFeature(ctx),
     dayEndFeature(ctx),
+    figuresFeature(ctx),
   ];
 }

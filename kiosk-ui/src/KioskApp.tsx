@@ -20,11 +20,14 @@ import { t } from './messages.js';
 import { printerProblem, usePrinterWatch } from './printer.js';
 import { ServicePicker } from './ServicePicker.js';
 import { TicketScreen } from './TicketScreen.js';
+import { Catalogue } from './catalogue/Catalogue.js';
+import { t as ct } from './catalogue/messages.js';
+import './catalogue/catalogue.css';
 
 /** Waiting people per service id, from `GET /services` then every `queue:update`. */
 const waiting = signal<ReadonlyMap<number, number>>(new Map());
 
-type View = { kind: 'home' } | { kind: 'ticket'; ticket: IssuedTicket };
+type View = { kind: 'home' } | { kind: 'catalogue' } | { kind: 'ticket'; ticket: IssuedTicket };
 
 const HOME_IDLE_MS = 20_000;
 
@@ -68,7 +71,7 @@ export function KioskApp({ api }: { api: ApiClient }) {
     setLanguage('vi');
   }, []);
 
-  const dirty = view.kind === 'home' && (priority || departmentId !== null || error !== null || lang.value !== 'vi');
+  const dirty = view.kind === 'catalogue' || (view.kind === 'home' && (priority || departmentId !== null || error !== null || lang.value !== 'vi'));
   useIdle(HOME_IDLE_MS, reset, dirty);
 
   const issue = async (service: Service) => {
@@ -116,7 +119,7 @@ export function KioskApp({ api }: { api: ApiClient }) {
           keepMinutes={hall.data?.screens?.unprintedTicketMinutes}
           onDone={reset}
         />
-      ) : (
+      ) : view.kind === 'catalogue' ? null : (
         <ServicePicker
           services={services.data}
           departments={departments.data ?? []}
@@ -131,7 +134,32 @@ export function KioskApp({ api }: { api: ApiClient }) {
         />
       )}
 
-      {error !== null && view.kind === 'home' ? (
+      {view.kind === 'catalogue' ? (
+        <main class="kiosk-main">
+          <button type="button" class="hh-btn hh-btn--xl kiosk-catalogue-back" onClick={() => setView({ kind: 'home' })}>
+            {ct('back')}
+          </button>
+          <Catalogue
+            api={api}
+            busy={busy !== null}
+            onTakeNumber={(item) => {
+              const service = services.data?.find((s) => s.id === item.serviceId);
+              if (service) void issue(service);
+              else setError(t('serviceClosed'));
+            }}
+          />
+        </main>
+      ) : null}
+
+      {view.kind === 'home' && services.data !== null ? (
+        <div class="kiosk-catalogue-open">
+          <button type="button" class="hh-btn hh-btn--xl" data-testid="open-catalogue" onClick={() => setView({ kind: 'catalogue' })}>
+            {ct('title')}
+          </button>
+        </div>
+      ) : null}
+
+      {error !== null && view.kind !== 'ticket' ? (
         <div class="kiosk-modal" role="alertdialog" aria-labelledby="kiosk-error-title">
           <div class="kiosk-modal__card">
             <h2 id="kiosk-error-title">{t('errorTitle')}</h2>

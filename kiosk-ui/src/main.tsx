@@ -3,6 +3,7 @@
  *   /kiosk/            the ticket kiosk (device token, opened once as /kiosk/?token=d_…)
  *   /kiosk/t/<id>      the public ticket-follow page a citizen opens from the QR code (no token)
  *   /kiosk/lookup      the lookup kiosk (its own component, loaded on demand)
+ *   /kiosk/procedures  the procedure catalogue on a lookup kiosk, also public at /procedures/
  */
 import { render } from 'preact';
 import '../../ui-kit/theme.css';
@@ -23,7 +24,11 @@ const root = document.getElementById('app')!;
 const path = window.location.pathname;
 const follow = /^\/kiosk\/t\/(\d+)\/?$/.exec(path);
 
-if (/^\/(kiosk\/)?lookup(\/|$)/.test(path)) {
+if (/^\/(kiosk\/)?procedures(\/|$)/.test(path)) {
+  initLanguage('catalogue');
+  document.title = 'Tra cứu thủ tục hành chính';
+  render(<Lazy load={() => import('./catalogue/CatalogueApp.js')} />, root);
+} else if (/^\/(kiosk\/)?lookup(\/|$)/.test(path)) {
   initLanguage('lookup');
   render(<Lazy load={() => import('./lookup/LookupApp.js')} />, root);
 } else if (follow) {

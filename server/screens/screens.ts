@@ -10,6 +10,7 @@ import { uiDir } from '../paths.js';
 const screens = [
   { prefix: '/kiosk', dir: 'kiosk-ui' },
   { prefix: '/lookup', dir: 'kiosk-ui' },
+  { prefix: '/procedures', dir: 'kiosk-ui' },
   { prefix: '/display', dir: 'display-ui' },
   { prefix: '/staff', dir: 'staff-ui' },
   { prefix: '/tablet', dir: 'rating-tablet-ui' },

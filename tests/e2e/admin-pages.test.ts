@@ -99,6 +99,7 @@ describe('admin pages in Chromium', () => {
       'Ngày nghỉ lễ',
       'Thủ tục hành chính',
       'Giọng đọc',
+      'Báo cáo số liệu',
     ]);
     await expect.poll(() => page.locator('input[name="name"]').inputValue(), WAIT).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
     await page.locator('input[name="ticketFooter"]').fill('Xin cảm ơn quý khách đã đến Bộ phận Một cửa!');

@@ -20,6 +20,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/dossiers/:code',
   'GET /api/v1/rankings',
   'GET /api/v1/rankings.csv',
+  'GET /api/v1/indicators',
+  'GET /api/v1/procedures/search',
 ]);
 
 /** The admin pages' set-up routes and the roles that may call them (checked below, then by the matrix like every route). */

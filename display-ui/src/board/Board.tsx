@@ -15,7 +15,9 @@ import {
   type SocketStore,
 } from '../../../ui-kit/index.js';
 import type { BoardAlert, BoardSnapshot, CounterOnBoard, DeviceOnBoard, ServiceOnBoard } from '../../../protocol/board.js';
+import type { ApiClient } from '../../../ui-kit/index.js';
 import { WaitChart } from './WaitChart.js';
+import { IndicatorsPanel } from '../figures/IndicatorsPanel.js';
 import { t } from './messages.js';
 
 /** Without a socket, the board asks over HTTP this often. */
@@ -103,19 +105,22 @@ export function Board({ token, userName, onSignOut }: { token: string; userName:
             {live ? <span class="board-head__updated">{t('updated', { time: formatTime(live.board.at, { seconds: true }) })}</span> : null}
             <Clock seconds />
             <LanguageSwitch />
+            <a class="board-head__out" href="/staff/#figures" data-testid="board-figures">
+              {lang.value === 'en' ? 'Figures' : 'Báo cáo số liệu'}
+            </a>
             <button type="button" class="board-head__out" onClick={onSignOut} title={t('logout')}>
               {userName ? `${userName} · ` : ''}
               {t('logout')}
             </button>
           </div>
         </header>
-        {live ? <BoardBody live={live} /> : <div class="hh-loading board-loading">…</div>}
+        {live ? <BoardBody live={live} api={api} /> : <div class="hh-loading board-loading">…</div>}
       </div>
     </SocketContext.Provider>
   );
 }
 
-function BoardBody({ live }: { live: Live }) {
+function BoardBody({ live, api }: { live: Live; api: ApiClient }) {
   const now = useNow() + live.skew;
   const { board } = live;
   const since = (iso: string | null) => (iso ? Math.max(0, (now - Date.parse(iso)) / 1000) : null);
@@ -145,6 +150,7 @@ function BoardBody({ live }: { live: Live }) {
           testid="kpi-satisfaction"
         />
       </section>
+      <IndicatorsPanel api={api} query={`period=${new Date(now).toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' }).slice(0, 7)}`} refresh={Math.floor(now / 300_000)} compact />
       <div class="board-grid">
         <section class="board-panel board-services">
           <h2>{t('services')}</h2>

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, Clock, LanguageSwitch, OfflineBanner, createApi, formatDate, formatTime, lang, localized, useLoad } from '../../../ui-kit/index.js';
 import { ratingLevels, type Period, type RankingItem, type Rankings } from '../../../protocol/ratings.js';
 import { t } from './messages.js';
+import { IndicatorsPanel } from '../figures/IndicatorsPanel.js';
 import './rankings.css';
 
 type By = 'staff' | 'counter' | 'department';
@@ -143,6 +144,8 @@ export default function RankingsApp() {
           </>
         )}
       </main>
+
+      {data ? <IndicatorsPanel api={api} query={`from=${data.from}&to=${data.to}${initial.hall ? `&hall=${encodeURIComponent(initial.hall)}` : ''}`} refresh={tick} /> : null}
 
       {data ? (
         <footer class="rk-foot">

@@ -16,9 +16,10 @@ import { DevicesSection } from './DevicesSection.js';
 import { HolidaysSection } from './HolidaysSection.js';
 import { ProceduresSection } from './ProceduresSection.js';
 import { VoiceSection } from './VoiceSection.js';
+import { FiguresSection } from './FiguresSection.js';
 import './admin.css';
 
-const SECTIONS = ['hall', 'departments', 'services', 'counters', 'users', 'devices', 'holidays', 'procedures', 'voice'] as const;
+const SECTIONS = ['hall', 'departments', 'services', 'counters', 'users', 'devices', 'holidays', 'procedures', 'voice', 'figures'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
@@ -47,6 +48,8 @@ function SectionView({ section, props }: { section: Section; props: SectionProps
       return <ProceduresSection {...props} />;
     case 'voice':
       return <VoiceSection {...props} />;
+    case 'figures':
+      return <FiguresSection {...props} />;
   }
 }
 

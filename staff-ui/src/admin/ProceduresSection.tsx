@@ -3,6 +3,7 @@ import type { CreateProcedureBody, Department, Procedure, Service, UpdateProcedu
 import { localized, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
+import { CatalogueImport } from './CatalogueImport.js';
 import {
   ActionCell,
   AddButton,
@@ -173,6 +174,7 @@ export function ProceduresSection({ canEdit }: SectionProps) {
         {canEdit ? <AddButton label={t('proc_add')} testId="add-procedure" onClick={() => editor.open('new')} /> : null}
       </SectionHead>
       <Flash flash={flash} />
+      {canEdit ? <CatalogueImport onDone={procedures.reload} /> : null}
       <ErrorLine error={toggling.error} />
       <AdminTable
         load={procedures}

@@ -18,6 +18,7 @@ export const t = createTranslator({
     nav_holidays: 'Ngày nghỉ lễ',
     nav_procedures: 'Thủ tục hành chính',
     nav_voice: 'Giọng đọc',
+    nav_figures: 'Báo cáo số liệu',
 
     save: 'Lưu',
     saving: 'Đang lưu…',
@@ -293,6 +294,7 @@ export const t = createTranslator({
     nav_holidays: 'Holidays',
     nav_procedures: 'Procedures',
     nav_voice: 'Voice',
+    nav_figures: 'Figures',
 
     save: 'Save',
     saving: 'Saving…',

@@ -12,6 +12,8 @@ export function workspaceOf(user: StaffSession['user']): WorkspaceMode {
   if (user.role === 'staff') return 'console';
   const c = chosen.value;
   if (c && c.userId === user.id) return c.mode;
+  // the live board's link to the figures page opens the admin pages there
+  if (window.location.hash === '#figures') return 'admin';
   try {
     const stored = window.sessionStorage.getItem(key(user.id));
     if (stored === 'admin' || stored === 'console') return stored;
