@@ -19,6 +19,9 @@ describe('hall settings: defaults declared once in the protocol schema', () => {
       ratingOfflineGraceHours: 24,
       ticketFooter: 'Vui lòng giữ phiếu và chờ gọi số. Xin cảm ơn!',
       rankingMinRatings: 5,
+      openingTime: null,
+      unprintedTicketMinutes: 10,
+      displayLanguages: ['vi'],
     });
     for (const [key, schema] of Object.entries(HallSettings.properties)) expect(schema, key).toHaveProperty('default');
     expect([DEFAULT_TICKET_FOOTER, DEFAULT_IDLE_ALERT_MINUTES, DEFAULT_CLOSING_TIME]).toEqual([

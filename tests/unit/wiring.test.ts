@@ -33,7 +33,7 @@ socket device:heartbeat(payload) [kiosk, lookup, display, tablet, agent] → dev
 socket snapshot:get [admin, manager, staff, kiosk, lookup, display, tablet, agent] → realtime
 socket connect → realtime, devices, printing
 socket disconnect → devices
-routes → audit, auth, realtime, devices, setup, queue, device-health, voice, printing, integrations, dossiers, ratings, rankings, board, reports
+routes → audit, auth, realtime, devices, setup, queue, device-health, voice, printing, integrations, dossiers, ratings, rankings, board, reports, figures
 `.trim();
 
 describe('wiring', () => {
