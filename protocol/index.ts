@@ -10,3 +10,4 @@ export * from './hardware.js';
 export * from './ratings.js';
 export * from './board.js';
 export * from './audit.js';
+export * from './cccd.js';

@@ -235,6 +235,7 @@ export class PrintingService {
           timezone,
           staffName: r.staffName,
           lookupUrl: r.lookupUrl,
+          ...(r.lookupKey ? { lookupKey: r.lookupKey } : {}),
         },
       },
     });
