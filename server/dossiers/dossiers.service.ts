@@ -62,14 +62,9 @@ import {
   type LocalTime,
 } from './workdays.js';
 import { FORM_VERSION, renderForm, renderRegister, type FormData } from './forms.js';
-import { cleanCode, cleanName, formatDossierCode, isAgencyId, maskName } from './format.js';
+import { cleanCode, cleanName, formatDossierCode, isAgencyId, maskName, placeOf } from './format.js';
 import { emailNotice, isNoticeStatus, smsNotice, EMAIL_SENT_NOTE, SMS_SENT_NOTE, type NoticeStatus } from '../notifications/templates.js';
 
-/** The place name forms are dated at: the words after "xã"/"phường"/"tỉnh"/"thành phố" in the hall's name, else the name. */
-export function placeOf(hallName: string): string {
-  const m = /(?:xã|phường|đặc khu|thị trấn|tỉnh|thành phố|huyện)\s+(.+)$/iu.exec(hallName);
-  return (m ? m[1]! : hallName).trim();
-}
 
 /** Who changes a dossier: a signed-in staff member, or an outside system by its key. */
 export type DossierActor =

@@ -17,6 +17,7 @@ import {
 } from '../../protocol/index.js';
 import type { DossierRow, EventRow, HallInfo, HandoverRow, RegisterRow } from './dossiers.repo.js';
 import { loadBwip } from '../../hardware/printer/raster.js';
+import { placeOf } from './format.js';
 
 /** The template version new dossiers get. */
 export const FORM_VERSION = 'TT03-2025.1';
@@ -24,12 +25,14 @@ export const FORM_VERSION = 'TT03-2025.1';
 export const FORM_VERSIONS = [FORM_VERSION] as const;
 
 const FONT_DIR = process.env.FORM_FONT_DIR ?? '/usr/share/fonts/truetype/dejavu';
-let fonts: { regular: Buffer; bold: Buffer; italic: Buffer } | null = null;
+let fonts: { regular: Buffer; bold: Buffer; italic: Buffer; condensed: Buffer; condensedBold: Buffer } | null = null;
 const fontFiles = () =>
   (fonts ??= {
     regular: readFileSync(`${FONT_DIR}/DejaVuSerif.ttf`),
     bold: readFileSync(`${FONT_DIR}/DejaVuSerif-Bold.ttf`),
     italic: readFileSync(`${FONT_DIR}/DejaVuSerif-Italic.ttf`),
+    condensed: readFileSync(`${FONT_DIR}/DejaVuSerifCondensed.ttf`),
+    condensedBold: readFileSync(`${FONT_DIR}/DejaVuSerifCondensed-Bold.ttf`),
   });
 
 type Doc = PDFKit.PDFDocument;
@@ -79,6 +82,8 @@ function newDoc(size: 'A4' | 'A5', layout: 'portrait' | 'landscape' = 'portrait'
   doc.registerFont('R', f.regular);
   doc.registerFont('B', f.bold);
   doc.registerFont('I', f.italic);
+  doc.registerFont('C', f.condensed);
+  doc.registerFont('CB', f.condensedBold);
   doc.font('R');
   return doc;
 }
@@ -106,7 +111,7 @@ interface Frame {
 
 function frameOf(d: DossierRow, hall: HallInfo, number: string, date: Date): Frame {
   const hallName = d.snapshot.hallName ?? d.hall_name;
-  const place = d.snapshot.placeName ?? hall.place_name ?? hallName;
+  const place = d.snapshot.placeName ?? hall.place_name ?? placeOf(hallName);
   const level = /\b(xã|phường|đặc khu|tỉnh|thành phố)\s/iu.exec(hallName)?.[1];
   return { parent: level ? `UBND ${level} ${place}`.toUpperCase() : '', agency: hallName.toUpperCase(), number, place, date, tz: hall.timezone };
 }
@@ -122,7 +127,7 @@ function header(doc: Doc, f: Frame, size: number): void {
   doc.font('R').fontSize(size);
   if (f.parent) doc.text(f.parent, left, top, { width: leftW, align: 'center' });
   doc.font('B').text(f.agency, left, doc.y, { width: leftW, align: 'center' });
-  const lineY = doc.y + 2;
+  const lineY = doc.y + 3;
   doc.moveTo(left + leftW * 0.3, lineY).lineTo(left + leftW * 0.7, lineY).lineWidth(0.6).stroke();
   doc.font('R').text(`Số: ${f.number}`, left, lineY + 5, { width: leftW, align: 'center' });
   const leftBottom = doc.y;
@@ -188,12 +193,12 @@ interface Column {
 }
 
 /** A table with a bold header; rows grow with their text (up to `maxLines` lines a cell), new pages repeat the header. */
-function table(doc: Doc, columns: Column[], rows: string[][], size: number, maxLines = 6): void {
+function table(doc: Doc, columns: Column[], rows: string[][], size: number, maxLines = 6, face: { body: string; head: string } = { body: 'R', head: 'B' }): void {
   const left = doc.page.margins.left;
   const pad = 2.5;
-  const lineH = doc.font('R').fontSize(size).currentLineHeight(true);
+  const lineH = doc.font(face.body).fontSize(size).currentLineHeight(true);
   const drawHeader = () => {
-    doc.font('B').fontSize(size);
+    doc.font(face.head).fontSize(size);
     const h = Math.max(...columns.map((c) => doc.heightOfString(c.title, { width: c.width - 2 * pad }))) + 2 * pad;
     let x = left;
     const y = doc.y;
@@ -205,17 +210,22 @@ function table(doc: Doc, columns: Column[], rows: string[][], size: number, maxL
     doc.y = y + h;
   };
   drawHeader();
-  doc.font('R').fontSize(size);
+  doc.font(face.body).fontSize(size);
   for (const row of rows) {
     const lines = Math.min(
       maxLines,
-      Math.max(1, ...row.map((cell, i) => (cell ? Math.ceil(doc.widthOfString(cell) / (columns[i]!.width - 2 * pad - 1)) + (cell.includes('\n') ? 1 : 0) : 1))),
+      Math.max(
+        1,
+        ...row.map((cell, i) =>
+          cell ? cell.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil((doc.widthOfString(part) * 1.08) / (columns[i]!.width - 2 * pad))), 0) : 1,
+        ),
+      ),
     );
-    const h = lines * lineH + 2 * pad;
+    const h = lines * lineH + 2 * pad + 1;
     if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
       doc.addPage();
       drawHeader();
-      doc.font('R').fontSize(size);
+      doc.font(face.body).fontSize(size);
     }
     const y = doc.y;
     let x = left;
@@ -449,22 +459,22 @@ export async function renderRegister(x: { hall: HallInfo; from: string; to: stri
   const tz = x.hall.timezone;
   const doc = newDoc('A4', 'landscape', `${FORM_TITLES['07']} ${x.from} – ${x.to}`);
   const s = 7.5;
-  const place = x.hall.place_name ?? x.hall.name;
+  const place = x.hall.place_name ?? placeOf(x.hall.name);
   const fake = { snapshot: { hallName: x.hall.name, placeName: place }, hall_name: x.hall.name } as unknown as DossierRow;
   header(doc, frameOf(fake, x.hall, `${x.from.slice(0, 4)}/STD`, new Date()), s + 1);
   const day = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
   title(doc, FORM_TITLES['07'], s + 2, `Mẫu số 07 — từ ngày ${day(x.from)} đến ngày ${day(x.to)} — ${x.rows.length} hồ sơ`);
   const w = pageWidth(doc);
   const cols: Column[] = [
-    { title: 'STT', width: 26, align: 'center' },
-    { title: 'Mã hồ sơ', width: 96 },
+    { title: 'STT', width: 24, align: 'center' },
+    { title: 'Mã hồ sơ', width: 112 },
     { title: 'Tên thủ tục hành chính', width: 150 },
-    { title: 'Tên cá nhân, tổ chức', width: 90 },
-    { title: 'Địa chỉ, số điện thoại', width: 120 },
-    { title: 'Hình thức nộp', width: 50, align: 'center' },
-    { title: 'Nhận hồ sơ', width: 50, align: 'center' },
+    { title: 'Tên cá nhân, tổ chức', width: 84 },
+    { title: 'Địa chỉ, số điện thoại', width: 110 },
+    { title: 'Hình thức nộp', width: 46, align: 'center' },
+    { title: 'Nhận hồ sơ', width: 46, align: 'center' },
     { title: 'Hẹn trả kết quả', width: 50, align: 'center' },
-    { title: 'Có kết quả', width: 50, align: 'center' },
+    { title: 'Có kết quả', width: 46, align: 'center' },
   ];
   cols.push({ title: 'Ghi chú (tình trạng)', width: w - cols.reduce((a, c) => a + c.width, 0) });
   table(
@@ -484,6 +494,7 @@ export async function renderRegister(x: { hall: HallInfo; from: string; to: stri
     ]),
     s,
     3,
+    { body: 'C', head: 'CB' },
   );
   signatures(doc, [{ title: 'Người lập sổ' }, { title: 'Thủ trưởng cơ quan', hint: '(Ký, ghi rõ họ tên và đóng dấu)' }], s + 1.5);
   return finish(doc);

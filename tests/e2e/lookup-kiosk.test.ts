@@ -82,7 +82,7 @@ describe('lookup kiosk and public lookup page (Chromium)', () => {
     watch(page, 'kiosk');
     await page.goto(`${hub.url}/kiosk/lookup?token=${lookupToken}&idle=6`);
     await page.getByTestId('idle').waitFor(WAIT);
-    await expect.poll(() => page.locator('.lk-header__title').textContent(), WAIT).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
+    await expect.poll(() => page.locator('.lk-header__title').textContent(), WAIT).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
     expect(await page.getByText('Quét mã vạch trên giấy tiếp nhận hồ sơ').count()).toBe(1);
     expect(page.url()).not.toContain('token='); // remembered, then removed from the address
     await page.screenshot({ path: path.join(shots, 'lookup-idle.png') });

@@ -136,7 +136,7 @@ describe('dossiers API', () => {
       hallId: demo.hallId,
       counterId: staff.counterId,
       ticketId: ticket.body.id,
-      receipt: { code: r.body.code, procedure: CORRECTION, applicantName: 'Nguyễn Văn An', dueAt: r.body.dueAt, staffName: 'Nguyễn Thị Lan', hallName: 'Bộ phận Một cửa UBND huyện Minh Hòa' },
+      receipt: { code: r.body.code, procedure: CORRECTION, applicantName: 'Nguyễn Văn An', dueAt: r.body.dueAt, staffName: 'Nguyễn Thị Lan', hallName: 'Trung tâm Phục vụ hành chính công xã Minh Hòa' },
     });
     expect(receipts[0]!.receipt.lookupUrl).toMatch(new RegExp(`/lookup/\\?code=000\\.00\\.12\\.H40-\\d{6}-0051&key=${r.body.lookupKey}$`));
     expect(receipts[0]!.receipt.lookupKey).toBe(r.body.lookupKey);
@@ -159,7 +159,7 @@ describe('dossiers API', () => {
       overdue: false,
       applicantName: 'Nguyễn V** A*',
       withKey: true,
-      hallName: 'Bộ phận Một cửa UBND huyện Minh Hòa',
+      hallName: 'Trung tâm Phục vụ hành chính công xã Minh Hòa',
       pickupCounter: { number: 1, name: 'Quầy 1 – Hộ tịch' },
       timeline: [{ status: 'received', at: r.body.receivedAt, note: 'Tiếp nhận tại quầy số 1', kind: 'status' }],
     });

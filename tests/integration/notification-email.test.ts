@@ -120,7 +120,7 @@ describe('applicant notices by e-mail and SMS', () => {
     expect(headers['content-type']).toMatch(/text\/plain; charset=utf-8/i);
     expect(body).toContain('Kính gửi Ông/Bà Nguyễn Thị Mỹ Hạnh,');
     expect(body).toContain(`Hồ sơ số ${code} (Đăng ký biến động quyền sử dụng đất, tài sản gắn liền với đất) của Ông/Bà đã có kết quả.`);
-    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Bộ phận Một cửa UBND huyện Minh Hòa để nhận kết quả');
+    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Trung tâm Phục vụ hành chính công xã Minh Hòa để nhận kết quả');
     expect(body).toContain(`Tra cứu tình trạng hồ sơ: https://motcua.minhhoa.gov.vn/lookup/?code=${code}`);
 
     const sms = gateway.requests.filter((r) => r.url === '/sms/send');
@@ -164,7 +164,7 @@ describe('applicant notices by e-mail and SMS', () => {
     const { headers, body } = parseMail(mail.raw);
     expect(headers.subject).toBe(`Hồ sơ ${code} cần bổ sung giấy tờ`);
     expect(body).toContain('Nội dung cần bổ sung: Bổ sung bản đo đạc thửa đất có xác nhận của UBND xã');
-    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Bộ phận Một cửa UBND huyện Minh Hòa để được hướng dẫn và nộp bổ sung.');
+    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Trung tâm Phục vụ hành chính công xã Minh Hòa để được hướng dẫn và nộp bổ sung.');
 
     const silent = await api<DossierDetail>(hub, 'POST', '/dossiers', staffToken, { procedure: 'Đăng ký khai sinh', applicantName: 'Không Liên Lạc' });
     await api(hub, 'POST', `/dossiers/${silent.body.code}/events`, staffToken, { status: 'result_ready' });
