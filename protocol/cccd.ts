@@ -9,6 +9,7 @@
  * The QR code on the card: `ID|old ID|full name|DDMMYYYY birth|gender|address|DDMMYYYY issue date` (UTF-8, the old
  * 9-digit ID may be empty; some readers add further fields after the seventh, which are ignored).
  */
+import { Type, type Static } from '@sinclair/typebox';
 
 /** Province codes of the first three digits. */
 const PROVINCES = new Set([
@@ -81,3 +82,26 @@ export function parseCccdQr(raw: string): CccdScan {
     card: { idNumber: id, oldIdNumber: oldId || null, fullName: name.replace(/\s+/g, ' '), birthDate, gender, address: address.replace(/\s+/g, ' '), issueDate },
   };
 }
+
+export const CccdCardSchema = Type.Object({
+  idNumber: Type.String(),
+  oldIdNumber: Type.Union([Type.String(), Type.Null()]),
+  fullName: Type.String(),
+  birthDate: Type.String(),
+  gender: Type.String(),
+  address: Type.String(),
+  issueDate: Type.String(),
+});
+
+/**
+ * `cccd:scan` (hub → the staff member at the counter): an identity card read by the counter's serial scanner
+ * (through its agent), parsed by the hub; `reason` instead of `card` when the scan was malformed or partial.
+ * Sent only to that staff member's sockets, never logged.
+ */
+export const CccdScanEvent = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  counterId: Type.Integer(),
+  card: Type.Optional(CccdCardSchema),
+  reason: Type.Optional(Type.String()),
+});
+export type CccdScanEvent = Static<typeof CccdScanEvent>;

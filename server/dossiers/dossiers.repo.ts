@@ -710,3 +710,13 @@ export async function registerRows(db: Queryable, hallId: number, from: string, 
   );
   return rows;
 }
+
+/** The counter a device (an agent) is paired with and the staff member who holds it now, if any. */
+export async function counterStaffOfDevice(db: Queryable, hallId: number, deviceId: number): Promise<{ counterId: number; staffId: number } | null> {
+  const { rows } = await db.query<{ counter_id: number; staff_id: number }>(
+    `SELECT c.id AS counter_id, c.staff_id FROM devices d JOIN counters c ON c.id = d.counter_id
+      WHERE d.hall_id = $1 AND d.id = $2 AND d.revoked_at IS NULL AND c.staff_id IS NOT NULL AND c.status <> 'closed'`,
+    [hallId, deviceId],
+  );
+  return rows[0] ? { counterId: rows[0].counter_id, staffId: rows[0].staff_id } : null;
+}
