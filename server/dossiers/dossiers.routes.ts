@@ -143,6 +143,20 @@ export async function dossiersRoutes(app: App, deps: DossierDeps): Promise<void>
     },
   );
 
+  // ---- the lookup kiosk ----
+  app.get(
+    '/lookup/prefix',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: "The hall's dossier code prefix and today's date part, so a lookup kiosk fills them in",
+        response: { 200: Type.Object({ agencyId: Type.String(), today: Type.String({ description: 'YYMMDD, the hall day' }) }), ...errorResponses },
+      },
+      preHandler: readSetup,
+    },
+    async (req) => dossiers.codePrefix(req.principal!.hallId),
+  );
+
   // ---- dossiers ----
   app.post(
     '/dossiers',

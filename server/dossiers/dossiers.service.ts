@@ -246,6 +246,10 @@ export function parseCode(raw: string): string {
   return code;
 }
 
+/** The agency identifier that starts a hall's dossier codes. */
+const agencyOf = (hall: repo.HallInfo): string =>
+  (hall.agency_id && isAgencyId(hall.agency_id) ? hall.agency_id : hall.code.replace(/[^A-Za-z0-9.]/g, '') || `HALL${hall.id}`).toUpperCase();
+
 export class DossiersService {
   constructor(
     private readonly db: Db,
@@ -444,7 +448,7 @@ export class DossiersService {
 
       const closing = hall.closing_time && /^\d{2}:\d{2}$/.test(hall.closing_time) ? hall.closing_time : DEFAULT_CLOSING_TIME;
       const due = await this.dueOf(tx, hall, closing, procedure);
-      const agency = hall.agency_id && isAgencyId(hall.agency_id) ? hall.agency_id : hall.code.replace(/[^A-Za-z0-9.]/g, '') || `HALL${hall.id}`;
+      const agency = agencyOf(hall);
       // Last: the sequence row stays locked until commit, so receptions of one hall queue only for the insert.
       const seq = await repo.nextDossierSeq(tx, actor.hallId, hall.day);
       const code = formatDossierCode(agency, hall.day, seq);
@@ -701,6 +705,13 @@ export class DossiersService {
     const found = await repo.findDossierWithTimeline(this.db, code, hallId);
     if (!found) throw new HubError(404, 'dossier_not_found', `Không tìm thấy hồ sơ ${code}`);
     return toDetail(found.dossier, found.events, await repo.handovers(this.db, found.dossier.id));
+  }
+
+  /** The agency part of the hall's codes and today's date part (YYMMDD). */
+  async codePrefix(hallId: number): Promise<{ agencyId: string; today: string }> {
+    const hall = await repo.hallInfo(this.db, hallId);
+    if (!hall) throw notFound(`Không có trung tâm số ${hallId}`);
+    return { agencyId: agencyOf(hall), today: hall.day.slice(2).replace(/-/g, '') };
   }
 
   // ---- hand-overs (chuyển xử lý) ----

@@ -1,5 +1,5 @@
-import { looksLikeCccd, parseCccdQr } from '../../../protocol/cccd.js';
-import { counterStaffOfDevice } from '../../dossiers/dossiers.repo.js';
+import { looksLikeCccd, parseCccdQr } from '../../protocol/cccd.js';
+import { counterStaffOfDevice } from '../dossiers/dossiers.repo.js';
 import path from 'node:path';
 import {
   AgentPrinterReport,

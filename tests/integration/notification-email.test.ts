@@ -143,7 +143,7 @@ describe('applicant notices by e-mail and SMS', () => {
     // Handing the result back sends nothing more; the outbox holds each notice once, sent.
     await api(hub, 'POST', `/dossiers/${code}/events`, staffToken, { status: 'returned' });
     const { rows } = await dbh.db.query<{ channel: string; state: string; attempts: number }>(
-      `SELECT channel, state, attempts FROM dossier_outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = $1 ORDER BY channel`,
+      `SELECT o.channel, state, attempts FROM dossier_outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = $1 ORDER BY o.channel`,
       [code],
     );
     expect(rows).toEqual([

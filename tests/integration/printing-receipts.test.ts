@@ -71,7 +71,6 @@ describe('dossier receipts on the counter printer, and the sim printer of the de
     // The barcode carries the code and the lookup key, the QR the lookup with its key.
     expect(symbols).toContain(`CODE-128:${code}/${key}`);
     expect(symbols).toContain(`QR-Code:${PUBLIC_URL}/lookup/?code=${encodeURIComponent(code)}&key=${key}`);
-    expect(print!.page.text).toContain(`Mã tra cứu: ${key}`);
     expect(await jobOf(code)).toMatchObject({ status: 'printed', deviceId: device.id, agentId: null });
   });
 
