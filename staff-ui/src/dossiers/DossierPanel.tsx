@@ -333,9 +333,17 @@ function ReceiveForm({
           value={name}
           onInput={(e) => {
             const v = e.currentTarget.value;
-            // A keyboard-wedge scanner typing a CCCD QR into this field: read it as a card.
-            if (looksLikeCccd(v) && v.split('|').length >= 7) readScan(v);
+            // A keyboard-wedge scanner typing a CCCD QR into this field: read it as a card once it is whole.
+            const card = looksLikeCccd(v) ? parseCccdQr(v) : null;
+            if (card?.ok) fillFrom(card.card);
             else setName(v);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && looksLikeCccd(name)) {
+              e.preventDefault();
+              readScan(name);
+              setName('');
+            }
           }}
           maxLength={400}
           autoComplete="off"
