@@ -49,12 +49,15 @@ export interface FormData {
 
 // ---- dates ----
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function parts(at: Date, timeZone: string) {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  ) as Record<string, string>;
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value])) as Record<string, string>;
   return { day: p.day!, month: p.month!, year: p.year!, hour: p.hour!, minute: p.minute! };
 }
 /** "ngày 03 tháng 12 năm 2026" */
@@ -75,20 +78,66 @@ const money = (vnd: number) => (vnd > 0 ? `${new Intl.NumberFormat('vi-VN').form
 
 // ---- the document and its legal frame ----
 
+/**
+ * pdfkit parses a TrueType file anew for every document (~20 ms each for DejaVu) and lays every string out again.
+ * The parsed font (fontkit) and its layout cache do not depend on the document, so they are kept per process: each
+ * new document gets its own embedded-font object (its own subset and ids) around the shared parsed font.
+ * pdfkit exposes neither its EmbeddedFont class nor a way to pass a parsed font, hence the internal fields below.
+ */
+interface PdfkitInternals {
+  _fontFamilies: Record<string, { font: unknown; layoutCache?: unknown; constructor: new (doc: Doc, font: unknown, id: string) => { layoutCache?: unknown } }>;
+  _fontCount: number;
+}
+const sharedFonts = new Map<string, { cls: new (doc: Doc, font: unknown, id: string) => { layoutCache?: unknown }; font: unknown; layoutCache: unknown }>();
+const FONT_NAMES = ['R', 'B', 'I', 'C', 'CB'] as const;
+
 function newDoc(size: 'A4' | 'A5', layout: 'portrait' | 'landscape' = 'portrait', title: string): Doc {
   const margin = size === 'A5' ? { top: 34, bottom: 34, left: 40, right: 30 } : { top: 48, bottom: 48, left: 62, right: 42 };
   const doc = new PDFDocument({ size, layout, margins: margin, info: { Title: title, Creator: 'Hall Hub', Producer: 'Hall Hub' }, bufferPages: false });
   const f = fontFiles();
-  doc.registerFont('R', f.regular);
-  doc.registerFont('B', f.bold);
-  doc.registerFont('I', f.italic);
-  doc.registerFont('C', f.condensed);
-  doc.registerFont('CB', f.condensedBold);
+  const files: Record<(typeof FONT_NAMES)[number], Buffer> = { R: f.regular, B: f.bold, I: f.italic, C: f.condensed, CB: f.condensedBold };
+  const internals = doc as unknown as PdfkitInternals;
+  for (const name of FONT_NAMES) {
+    doc.registerFont(name, files[name]);
+    const shared = sharedFonts.get(name);
+    if (shared) {
+      const embedded = new shared.cls(doc, shared.font, `F${++internals._fontCount}`);
+      embedded.layoutCache = shared.layoutCache;
+      internals._fontFamilies[name] = embedded as PdfkitInternals['_fontFamilies'][string];
+    }
+  }
   doc.font('R');
   return doc;
 }
 
+/**
+ * Code points whose glyphs are created up front in a shared font: fontkit caches one glyph object per id, and a glyph
+ * first created while subsetting (a component of "Ồ", say) would carry no code point, so later documents would map
+ * it to no text (pdftotext would read "H ÀN" for "HOÀN").
+ */
+const WARM_RANGES: readonly [number, number][] = [
+  [0x20, 0x7e],
+  [0xa0, 0x24f],
+  [0x300, 0x36f],
+  [0x1e00, 0x1eff],
+  [0x2000, 0x206f],
+  [0x2190, 0x21ff],
+];
+
+/** Keeps the fonts a document parsed for the next documents (before its subsets are written). */
+function keepFonts(doc: Doc): void {
+  const families = (doc as unknown as PdfkitInternals)._fontFamilies;
+  for (const name of FONT_NAMES) {
+    const used = families[name];
+    if (!used || sharedFonts.has(name)) continue;
+    const font = used.font as { hasGlyphForCodePoint(cp: number): boolean; glyphForCodePoint(cp: number): unknown };
+    for (const [from, to] of WARM_RANGES) for (let cp = from; cp <= to; cp++) if (font.hasGlyphForCodePoint(cp)) font.glyphForCodePoint(cp);
+    sharedFonts.set(name, { cls: used.constructor, font: used.font, layoutCache: used.layoutCache ?? Object.create(null) });
+  }
+}
+
 function finish(doc: Doc): Promise<Buffer> {
+  keepFonts(doc);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -192,51 +241,94 @@ interface Column {
   align?: 'left' | 'center' | 'right';
 }
 
+/**
+ * Breaks a cell's text into lines that fit `width` (words, then characters for a word wider than the cell), at most
+ * `maxLines` (the last one ends with "…" when cut). Measured with the current font; memoised per font, size and width,
+ * since a register repeats the same procedures, statuses and dates thousands of times.
+ */
+function wrapLines(doc: Doc, text: string, width: number, maxLines: number, memo: Map<string, string[]>, face: string, size: number): string[] {
+  const key = `${face}|${size}|${width}|${maxLines}|${text}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const fits = (s: string) => doc.widthOfString(s) <= width;
+  const lines: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      const next = line ? `${line} ${word}` : word;
+      if (fits(next)) {
+        line = next;
+        continue;
+      }
+      if (line) lines.push(line);
+      line = '';
+      let rest = word;
+      while (!fits(rest)) {
+        let n = rest.length - 1;
+        while (n > 1 && !fits(rest.slice(0, n))) n--;
+        lines.push(rest.slice(0, n));
+        rest = rest.slice(n);
+      }
+      line = rest;
+    }
+    lines.push(line);
+  }
+  let out = lines;
+  if (lines.length > maxLines) {
+    out = lines.slice(0, maxLines);
+    let last = `${out[maxLines - 1]}…`;
+    while (last.length > 1 && !fits(last)) last = `${last.slice(0, -2)}…`;
+    out[maxLines - 1] = last;
+  }
+  memo.set(key, out);
+  return out;
+}
+
 /** A table with a bold header; rows grow with their text (up to `maxLines` lines a cell), new pages repeat the header. */
 function table(doc: Doc, columns: Column[], rows: string[][], size: number, maxLines = 6, face: { body: string; head: string } = { body: 'R', head: 'B' }): void {
   const left = doc.page.margins.left;
   const pad = 2.5;
+  const memo = new Map<string, string[]>();
   const lineH = doc.font(face.body).fontSize(size).currentLineHeight(true);
-  const drawHeader = () => {
-    doc.font(face.head).fontSize(size);
-    const h = Math.max(...columns.map((c) => doc.heightOfString(c.title, { width: c.width - 2 * pad }))) + 2 * pad;
-    let x = left;
-    const y = doc.y;
-    for (const c of columns) {
-      doc.rect(x, y, c.width, h).lineWidth(0.5).stroke();
-      doc.text(c.title, x + pad, y + pad, { width: c.width - 2 * pad, align: 'center' });
-      x += c.width;
-    }
-    doc.y = y + h;
-  };
-  drawHeader();
-  doc.font(face.body).fontSize(size);
-  for (const row of rows) {
-    const lines = Math.min(
-      maxLines,
-      Math.max(
-        1,
-        ...row.map((cell, i) =>
-          cell ? cell.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil((doc.widthOfString(part) * 1.08) / (columns[i]!.width - 2 * pad))), 0) : 1,
-        ),
-      ),
-    );
+  const drawRow = (cells: string[], font: string, lines: number, center: boolean) => {
     const h = lines * lineH + 2 * pad + 1;
-    if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
-      doc.addPage();
-      drawHeader();
-      doc.font(face.body).fontSize(size);
-    }
+    if (doc.y + h > doc.page.height - doc.page.margins.bottom) return null;
     const y = doc.y;
     let x = left;
-    row.forEach((cell, i) => {
+    doc.font(font).fontSize(size);
+    cells.forEach((cell, i) => {
       const c = columns[i]!;
       doc.rect(x, y, c.width, h).lineWidth(0.4).stroke();
-      if (cell) doc.text(cell, x + pad, y + pad, { width: c.width - 2 * pad, height: h - pad, align: c.align ?? 'left', ellipsis: true });
+      const inner = c.width - 2 * pad;
+      wrapLines(doc, cell, inner, maxLines * 2, memo, font, size).forEach((line, n) => {
+        if (!line) return;
+        const w = doc.widthOfString(line);
+        const align = center ? 'center' : c.align ?? 'left';
+        const dx = align === 'center' ? (inner - w) / 2 : align === 'right' ? inner - w : 0;
+        doc.text(line, x + pad + dx, y + pad + n * lineH, { lineBreak: false });
+      });
       x += c.width;
     });
     doc.x = left;
     doc.y = y + h;
+    return h;
+  };
+  const linesOf = (cells: string[], font: string, cap: number) => {
+    doc.font(font).fontSize(size);
+    return Math.min(cap, Math.max(1, ...cells.map((cell, i) => wrapLines(doc, cell, columns[i]!.width - 2 * pad, cap, memo, font, size).length)));
+  };
+  const titles = columns.map((c) => c.title);
+  const headLines = linesOf(titles, face.head, 4);
+  const header = () => drawRow(titles, face.head, headLines, true);
+  header();
+  for (const row of rows) {
+    const cells = row.map((cell, i) => wrapLines(doc.font(face.body).fontSize(size), cell, columns[i]!.width - 2 * pad, maxLines, memo, face.body, size).join('\n'));
+    const lines = linesOf(cells, face.body, maxLines);
+    if (drawRow(cells, face.body, lines, false) === null) {
+      doc.addPage();
+      header();
+      drawRow(cells, face.body, lines, false);
+    }
   }
   doc.moveDown(0.5);
 }
