@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 import {
   CHANNEL_LABELS,
   DOSSIER_STATUS_LABELS,
@@ -289,45 +290,54 @@ function table(doc: Doc, columns: Column[], rows: string[][], size: number, maxL
   const left = doc.page.margins.left;
   const pad = 2.5;
   const memo = new Map<string, string[]>();
+  const total = columns.reduce((a, c) => a + c.width, 0);
   const lineH = doc.font(face.body).fontSize(size).currentLineHeight(true);
-  const drawRow = (cells: string[], font: string, lines: number, center: boolean) => {
-    const h = lines * lineH + 2 * pad + 1;
-    if (doc.y + h > doc.page.height - doc.page.margins.bottom) return null;
-    const y = doc.y;
-    let x = left;
+  const layout = (cells: string[], font: string, cap: number) => {
     doc.font(font).fontSize(size);
-    cells.forEach((cell, i) => {
+    return cells.map((cell, i) => wrapLines(doc, cell, columns[i]!.width - 2 * pad, cap, memo, font, size));
+  };
+  /** Draws one row (its frame as one path, then its lines of text); false when it does not fit on this page. */
+  const drawRow = (cells: string[][], font: string, center: boolean): boolean => {
+    const lines = Math.max(1, ...cells.map((c) => c.length));
+    const h = lines * lineH + 2 * pad + 1;
+    if (doc.y + h > doc.page.height - doc.page.margins.bottom) return false;
+    const y = doc.y;
+    doc.rect(left, y, total, h);
+    let x = left;
+    for (const c of columns.slice(0, -1)) {
+      x += c.width;
+      doc.moveTo(x, y).lineTo(x, y + h);
+    }
+    doc.lineWidth(0.4).stroke();
+    doc.font(font).fontSize(size);
+    x = left;
+    cells.forEach((cellLines, i) => {
       const c = columns[i]!;
-      doc.rect(x, y, c.width, h).lineWidth(0.4).stroke();
       const inner = c.width - 2 * pad;
-      wrapLines(doc, cell, inner, maxLines * 2, memo, font, size).forEach((line, n) => {
+      const align = center ? 'center' : c.align ?? 'left';
+      cellLines.forEach((line, n) => {
         if (!line) return;
-        const w = doc.widthOfString(line);
-        const align = center ? 'center' : c.align ?? 'left';
-        const dx = align === 'center' ? (inner - w) / 2 : align === 'right' ? inner - w : 0;
+        const dx = align === 'left' ? 0 : align === 'center' ? (inner - doc.widthOfString(line)) / 2 : inner - doc.widthOfString(line);
         doc.text(line, x + pad + dx, y + pad + n * lineH, { lineBreak: false });
       });
       x += c.width;
     });
     doc.x = left;
     doc.y = y + h;
-    return h;
+    return true;
   };
-  const linesOf = (cells: string[], font: string, cap: number) => {
-    doc.font(font).fontSize(size);
-    return Math.min(cap, Math.max(1, ...cells.map((cell, i) => wrapLines(doc, cell, columns[i]!.width - 2 * pad, cap, memo, font, size).length)));
-  };
-  const titles = columns.map((c) => c.title);
-  const headLines = linesOf(titles, face.head, 4);
-  const header = () => drawRow(titles, face.head, headLines, true);
-  header();
+  const head = layout(
+    columns.map((c) => c.title),
+    face.head,
+    4,
+  );
+  drawRow(head, face.head, true);
   for (const row of rows) {
-    const cells = row.map((cell, i) => wrapLines(doc.font(face.body).fontSize(size), cell, columns[i]!.width - 2 * pad, maxLines, memo, face.body, size).join('\n'));
-    const lines = linesOf(cells, face.body, maxLines);
-    if (drawRow(cells, face.body, lines, false) === null) {
+    const cells = layout(row, face.body, maxLines);
+    if (!drawRow(cells, face.body, false)) {
       doc.addPage();
-      header();
-      drawRow(cells, face.body, lines, false);
+      drawRow(head, face.head, true);
+      drawRow(cells, face.body, false);
     }
   }
   doc.moveDown(0.5);
@@ -335,19 +345,35 @@ function table(doc: Doc, columns: Column[], rows: string[][], size: number, maxL
 
 const pageWidth = (doc: Doc) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
 
+/** The QR code as vector modules (runs of dark modules per row), with its 4-module quiet zone inside `size`. */
+function drawQr(doc: Doc, text: string, x: number, y: number, size: number): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const cell = size / (n + 8);
+  const at = (r: number, c: number) => !!qr.modules.get(r, c);
+  doc.save();
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (!at(r, c)) continue;
+      let end = c;
+      while (end + 1 < n && at(r, end + 1)) end++;
+      doc.rect(x + (c + 4) * cell, y + (r + 4) * cell, (end - c + 1) * cell + 0.01, cell + 0.01);
+      c = end;
+    }
+  }
+  doc.fill('#000').restore();
+}
+
 async function codes(doc: Doc, d: DossierRow, lookupUrl: string): Promise<void> {
   const bwip = await loadBwip();
   const barcodeText = d.lookup_key ? `${d.code}/${d.lookup_key}` : d.code;
-  const [bar, qr] = await Promise.all([
-    bwip.toBuffer({ bcid: 'code128', text: barcodeText, scale: 2, height: 9, includetext: false }),
-    bwip.toBuffer({ bcid: 'qrcode', text: lookupUrl, scale: 2 }),
-  ]);
+  const bar = await bwip.toBuffer({ bcid: 'code128', text: barcodeText, scale: 2, height: 9, includetext: false });
   const left = doc.page.margins.left;
   const y = doc.y;
   const w = pageWidth(doc);
   const qrSize = 64;
   doc.image(bar, left, y + 4, { width: Math.min(w - qrSize - 12, 230), height: 36 });
-  doc.image(qr, left + w - qrSize, y, { width: qrSize, height: qrSize });
+  drawQr(doc, lookupUrl, left + w - qrSize, y, qrSize);
   doc.font('B').fontSize(9).text(`Mã hồ sơ: ${d.code}`, left, y + 44, { width: w - qrSize - 12 });
   if (d.lookup_key) doc.font('B').fontSize(9).text(`Mã tra cứu: ${d.lookup_key}`, left, doc.y, { width: w - qrSize - 12 });
   doc.x = left;

@@ -31,6 +31,7 @@ import {
   type SocketStore,
 } from '../../../ui-kit/index.js';
 import { DossierView } from './DossierView.js';
+import { expandCode } from './code.js';
 import { Keypad } from './Keypad.js';
 import { t } from './messages.js';
 import { WedgeDetector } from './scanner.js';
@@ -38,22 +39,6 @@ import './lookup.css';
 
 export const IDLE_MS = 30_000;
 
-/**
- * What a citizen typed, completed with the hall's own prefix: only the number ("12" → today's 0012), or the date and
- * the number ("2212010012", "221201-12") after the agency part, which the kiosk fills in.
- */
-export function expandCode(typed: string, prefix: { agencyId: string; today: string } | null): string {
-  const code = typed.trim().toUpperCase();
-  if (isDossierCode(code) || !prefix) return code;
-  const rest = code.startsWith(`${prefix.agencyId}-`) ? code.slice(prefix.agencyId.length + 1) : code;
-  let m = /^(\d{6})-?(\d{4,6})$/.exec(rest);
-  if (m && rest.length >= 10) return `${prefix.agencyId}-${m[1]}-${m[2]}`;
-  m = /^(\d{6})-(\d{1,6})$/.exec(rest);
-  if (m) return `${prefix.agencyId}-${m[1]}-${m[2]!.padStart(4, '0')}`;
-  m = /^(\d{1,4})$/.exec(rest);
-  if (m) return `${prefix.agencyId}-${prefix.today}-${m[1]!.padStart(4, '0')}`;
-  return code;
-}
 
 /** Milliseconds before the kiosk goes back to idle: 30 s, or `?idle=<seconds>` (5–600) in the address. */
 function idleMs(): number {
