@@ -108,7 +108,7 @@ for (let i = 0; i < 100; i++) {
     {
       document: {
         kind: 'ticket',
-        ticket: { ticketId: 1000 + i, hallName: 'Bộ phận Một cửa UBND huyện Minh Hòa', serviceName: 'Tư pháp – Hộ tịch', number: `A${100 + i}`, priority: i % 10 === 0, issuedAt: new Date().toISOString(), timezone: 'Asia/Ho_Chi_Minh', ahead: i, estimatedWaitMinutes: i, url: `${config.publicUrl}/kiosk/t/${1000 + i}`, footer: 'Vui lòng giữ phiếu và chờ gọi số. Xin cảm ơn!' },
+        ticket: { ticketId: 1000 + i, hallName: 'Trung tâm Phục vụ hành chính công xã Minh Hòa', serviceName: 'Tư pháp – Hộ tịch', number: `A${100 + i}`, priority: i % 10 === 0, issuedAt: new Date().toISOString(), timezone: 'Asia/Ho_Chi_Minh', ahead: i, estimatedWaitMinutes: i, url: `${config.publicUrl}/kiosk/t/${1000 + i}`, footer: 'Vui lòng giữ phiếu và chờ gọi số. Xin cảm ơn!' },
       },
     },
     target.profile,

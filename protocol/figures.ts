@@ -18,6 +18,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable } from './common.js';
+import { Paper } from './dossiers.js';
 
 /** `2026` (year), `2026-H2` (six months), `2026-Q4` (quarter), `2026-11` (month). */
 export const PERIOD_PATTERN = '^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$';
@@ -92,15 +93,7 @@ export type Indicators = Static<typeof Indicators>;
 // Catalogue
 // ---------------------------------------------------------------------------------------------
 
-export const Paper = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 500 }),
-    originals: Type.Integer({ minimum: 0, maximum: 99, description: 'originals (bản chính)' }),
-    copies: Type.Integer({ minimum: 0, maximum: 99, description: 'copies (bản sao)' }),
-  },
-  { additionalProperties: false },
-);
-export type Paper = Static<typeof Paper>;
+/** The catalogue's papers are the dossiers' papers (one definition): `Paper` from ./dossiers.js. */
 
 export const CatalogueQuery = Type.Object(
   {

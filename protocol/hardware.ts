@@ -109,6 +109,8 @@ export const ReceiptPrintData = Type.Object({
   staffName: Type.String({ maxLength: 200 }),
   /** The public lookup of the dossier, printed as a QR code. */
   lookupUrl: Type.String({ maxLength: 500 }),
+  /** The lookup key printed beside the code and in the barcode (`CODE/KEY`); absent on receipts before keys. */
+  lookupKey: Type.Optional(Type.String({ maxLength: 16, pattern: '^[A-Z0-9]+$' })),
 });
 export type ReceiptPrintData = Static<typeof ReceiptPrintData>;
 

@@ -11,3 +11,4 @@ export * from './ratings.js';
 export * from './board.js';
 export * from './audit.js';
 export * from './figures.js';
+export * from './cccd.js';

@@ -5,6 +5,7 @@
  * The hub puts each socket in rooms by hall, role/device kind and counter, and sends a snapshot right
  * after connecting (and on `snapshot:get`), so a client can always rebuild its screen after a reconnect.
  */
+import type { CccdScanEvent } from './cccd.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable } from './common.js';
 import { Counter } from './setup.js';
@@ -132,6 +133,8 @@ export interface ServerToClientEvents {
   'print:job': (job: AgentPrintJob) => void;
   /** A code scanned on the agent paired with this lookup kiosk. */
   scan: (scan: ScanEvent) => void;
+  /** An identity card (CCCD QR) scanned at this staff member's counter, parsed (the staff member's own sockets only). */
+  'cccd:scan': (scan: CccdScanEvent) => void;
 }
 
 /** Commands clients send to the hub. Every payload is validated by the hub. */

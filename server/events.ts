@@ -43,6 +43,8 @@ export interface HubEvents {
       dueAt: string;
       staffName: string;
       lookupUrl: string;
+      /** The lookup key printed beside the code (in the barcode as CODE/KEY). */
+      lookupKey: string | null;
     };
   };
   /** A printer failed a job or reports a problem (`printer_*` fault on `deviceId`): the board raises the printer alarm. */

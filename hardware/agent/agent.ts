@@ -1,3 +1,4 @@
+import { looksLikeCccd } from '../../protocol/cccd.js';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -155,14 +156,14 @@ export class PrintAgent extends EventEmitter<{
     scanner.on('code', (code) => {
       this.emit('scan', code);
       const socket = this.socket;
-      if (!socket?.connected) return this.log('warn', 'scan dropped: not connected to the hub', { code });
+      if (!socket?.connected) return this.log('warn', 'scan dropped: not connected to the hub', { code: redact(code) });
       socket
         .timeout(ANSWER_TIMEOUT_MS)
         .emitWithAck('agent:scan', { code })
         .then((reply) => {
-          if (!reply.ok) this.log('warn', 'the hub refused a scan', { code, error: reply.error });
+          if (!reply.ok) this.log('warn', 'the hub refused a scan', { code: redact(code), error: reply.error });
         })
-        .catch((err: unknown) => this.log('warn', 'scan not confirmed', { code, err: errorText(err) }));
+        .catch((err: unknown) => this.log('warn', 'scan not confirmed', { code: redact(code), err: errorText(err) }));
     });
     scanner.on('status', (status) => {
       this.scannerFault = status.connected ? null : { code: 'scanner_disconnected', message: `Máy quét mã ${opts.path} không kết nối${status.error ? `: ${status.error}` : ''}` };
@@ -276,3 +277,6 @@ export class PrintAgent extends EventEmitter<{
     }
   }
 }
+
+/** Identity cards never reach a log line. */
+const redact = (code: string): string => (looksLikeCccd(code) ? '[CCCD]' : code);

@@ -52,13 +52,13 @@ const counters: { number: number; name: string; services: string[]; staff: { use
 /** SLA targets of the demo services: the board raises an alert when someone waits longer (minutes). */
 const demoSlaMinutes: Record<string, number> = { hotich: 20, chungthuc: 15, datdai: 30, moitruong: 30, xaydung: 30, dkkd: 25, ldtbxh: 20, vanhoa: 20 };
 
-/** Seeds a district one-stop hall with real fields, six counters, staff, a kiosk and a display. */
+/** Seeds a commune/ward centre (Trung tâm Phục vụ hành chính công xã, since the two-level local government of 1 July 2025) with real fields, six counters, staff, a kiosk and a display. */
 export async function seedDemoHall(db: Db): Promise<DemoHall> {
   const staffHash = await hashPassword(DEMO_STAFF_PASSWORD);
   return transaction(db, async (tx) => {
     const hallId = await setup.insertHall(tx, {
       code: 'DEMO',
-      name: 'Bộ phận Một cửa UBND huyện Minh Hòa',
+      name: 'Trung tâm Phục vụ hành chính công xã Minh Hòa',
       settings: { priorityInterleave: 2, priorityAgeingMinutes: 30, maxRequeue: 1, agencyId: '000.00.12.H40' },
     });
     const deptIds = new Map<string, number>();

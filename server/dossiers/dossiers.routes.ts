@@ -12,6 +12,12 @@ import {
   DossierListQuery,
   DossierStats,
   DossierStatsQuery,
+  FormParams,
+  HandoverBody,
+  HandoverDoneBody,
+  HandoverParams,
+  LookupQuery,
+  RegisterQuery,
   Holiday,
   HolidayListQuery,
   IdParams,
@@ -137,6 +143,20 @@ export async function dossiersRoutes(app: App, deps: DossierDeps): Promise<void>
     },
   );
 
+  // ---- the lookup kiosk ----
+  app.get(
+    '/lookup/prefix',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: "The hall's dossier code prefix and today's date part, so a lookup kiosk fills them in",
+        response: { 200: Type.Object({ agencyId: Type.String(), today: Type.String({ description: 'YYMMDD, the hall day' }) }), ...errorResponses },
+      },
+      preHandler: readSetup,
+    },
+    async (req) => dossiers.codePrefix(req.principal!.hallId),
+  );
+
   // ---- dossiers ----
   app.post(
     '/dossiers',
@@ -175,22 +195,31 @@ export async function dossiersRoutes(app: App, deps: DossierDeps): Promise<void>
     {
       schema: {
         tags: ['dossiers'],
-        description: 'Status of a dossier by its code (public): masked applicant name, no phone or e-mail. 404 unknown, 400 malformed, 429 rate-limited.',
+        description:
+          'Status of a dossier by its code (public). Never the identity number, address, phone or e-mail; with the receipt\'s `key` also the masked name and the notes for the citizen. ' +
+          'A wrong key gives the same answer as no key and counts as a miss. 404 unknown, 400 malformed, 429 rate-limited.',
         params: DossierCodeParams,
+        querystring: LookupQuery,
         response: { 200: PublicDossier, ...responses },
       },
     },
     async (req, reply) => {
-      const key = await readKey(req);
+      const apiKey = await readKey(req);
       const p = req.principal;
-      const subject: LookupSubject | null = key || p?.type === 'user' ? null : p?.type === 'device' ? { kind: 'device', deviceId: p.device.id } : { kind: 'ip', ip: req.ip };
-      const hallId = key?.hallId ?? p?.hallId ?? null;
-      if (!subject) return dossiers.lookup(req.params.code, hallId);
-      // The limiter's count and the lookup run side by side; nothing is answered past a limit.
-      const [check, found] = await Promise.allSettled([limited(reply, () => limiter.check(subject)), dossiers.lookup(req.params.code, hallId)]);
-      if (check.status === 'rejected') throw check.reason;
-      if (found.status === 'fulfilled') return found.value;
-      if (found.reason instanceof HubError && found.reason.statusCode === 404) await limiter.miss(subject);
+      const lookupKey = req.query.key || null;
+      // Lookup kiosks have their own (higher) limits; any other device is limited by its address like the public.
+      const subject: LookupSubject | null =
+        apiKey || p?.type === 'user' ? null : p?.type === 'device' && p.device.kind === 'lookup' ? { kind: 'device', deviceId: p.device.id } : { kind: 'ip', ip: req.ip };
+      const hallId = apiKey?.hallId ?? p?.hallId ?? null;
+      if (!subject) return (await dossiers.lookup(req.params.code, hallId, lookupKey)).dossier;
+      // A miss is reserved before the lookup (one atomic count) and given back on a hit: a burst cannot pass the limit.
+      const [reserved, found] = await Promise.allSettled([limited(reply, () => limiter.check(subject)), dossiers.lookup(req.params.code, hallId, lookupKey)]);
+      if (reserved.status === 'rejected') throw reserved.reason;
+      if (found.status === 'fulfilled') {
+        if (!found.value.wrongKey) await limiter.hit(subject);
+        return found.value.dossier;
+      }
+      if (!(found.reason instanceof HubError && found.reason.statusCode === 404)) await limiter.hit(subject);
       throw found.reason;
     },
   );
@@ -199,6 +228,82 @@ export async function dossiersRoutes(app: App, deps: DossierDeps): Promise<void>
     '/dossiers/:code/detail',
     { schema: { tags: ['dossiers'], params: DossierCodeParams, response: { 200: DossierDetail, ...errorResponses } }, preHandler: staffOrKey },
     async (req) => dossiers.detail(req.params.code, actorOf(req).hallId),
+  );
+
+  app.get(
+    '/dossiers/register.pdf',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: 'The register (Mẫu 07, sổ theo dõi hồ sơ) of a period, as PDF',
+        description: 'Dossiers received from `from` to `to` (hall days, inclusive; at most a year), A4 landscape.',
+        querystring: RegisterQuery,
+        produces: ['application/pdf'],
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }), ...errorResponses },
+      },
+      preHandler: staff,
+    },
+    async (req, reply) => {
+      const pdf = await dossiers.register(req.principal!.hallId, req.query.from, req.query.to);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="so-theo-doi-ho-so-${req.query.from}-${req.query.to}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/dossiers/:code/forms/:form',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: 'A form of Thông tư 03/2025/TT-VPCP for a dossier, as PDF',
+        description: '01 receipt (A5), 02 supplement request, 03 refusal, 04 apology and extension, 05 stop notice, 06 processing control sheet. 409 when the form does not apply to the dossier.',
+        params: FormParams,
+        produces: ['application/pdf'],
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }), ...errorResponses },
+      },
+      preHandler: staffOrKey,
+    },
+    async (req, reply) => {
+      const pdf = await dossiers.form(actorOf(req).hallId, req.params.code, req.params.form);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="mau-${req.params.form}-${encodeURIComponent(req.params.code)}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(pdf);
+    },
+  );
+
+  app.post(
+    '/dossiers/:code/handovers',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Hands a dossier over to another department (chuyển xử lý), with the step\'s deadline',
+        params: DossierCodeParams,
+        body: HandoverBody,
+        response: { 201: DossierDetail, ...errorResponses },
+      },
+      preHandler: staffOrKey,
+    },
+    async (req, reply) => reply.code(201).send(await dossiers.handover(actorOf(req), req.params.code, req.body)),
+  );
+
+  app.post(
+    '/dossiers/:code/handovers/:id/done',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: "Records a hand-over step's outcome",
+        params: HandoverParams,
+        body: HandoverDoneBody,
+        response: { 200: DossierDetail, ...errorResponses },
+      },
+      preHandler: staffOrKey,
+    },
+    async (req) => dossiers.completeHandover(actorOf(req), req.params.code, req.params.id, req.body.outcome),
   );
 
   app.post(

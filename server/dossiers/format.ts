@@ -36,3 +36,9 @@ export const cleanName = (s: string): string => s.normalize('NFC').trim().replac
 
 /** Normalises a code read by a scanner or typed: trimmed, upper-case letters. */
 export const cleanCode = (s: string): string => s.trim().toUpperCase();
+
+/** The place name forms are dated at: the words after "xã"/"phường"/"tỉnh"/"thành phố" in the hall's name, else the name. */
+export function placeOf(hallName: string): string {
+  const m = /(?:xã|phường|đặc khu|thị trấn|tỉnh|thành phố|huyện)\s+(.+)$/iu.exec(hallName);
+  return (m ? m[1]! : hallName).trim();
+}

@@ -2,29 +2,37 @@
 import type { Queryable } from '../db/pool.js';
 
 /**
- * Counts one lookup in the subject's current minute and returns that minute's lookups and the current hour's
- * unknown codes, with the seconds left in each window.
+ * Counts one lookup in the subject's current minute and reserves one miss in its current hour if fewer than
+ * `missLimit` are used (one atomic upsert each, so concurrent lookups cannot overshoot); returns the minute's
+ * lookups, whether the miss was reserved, and the seconds left in each window.
  */
-export async function countLookup(db: Queryable, subject: string): Promise<{ hits: number; misses: number; minute_left: number; hour_left: number }> {
-  const { rows } = await db.query<{ hits: number; misses: number; minute_left: number; hour_left: number }>({
-    name: 'lookup-limit-count',
+export async function countLookup(
+  db: Queryable,
+  subject: string,
+  missLimit: number,
+): Promise<{ hits: number; reserved: boolean; minute_left: number; hour_left: number }> {
+  const { rows } = await db.query<{ hits: number; reserved: boolean; minute_left: number; hour_left: number }>({
+    name: 'lookup-limit-reserve',
     text: `WITH hit AS (
        INSERT INTO lookup_limits (subject, bucket, hits) VALUES ('m:' || $1, date_trunc('minute', now()), 1)
        ON CONFLICT (subject, bucket) DO UPDATE SET hits = lookup_limits.hits + 1
-       RETURNING hits)
-     SELECT (SELECT hits FROM hit) AS hits,
-            coalesce((SELECT misses FROM lookup_limits WHERE subject = 'h:' || $1 AND bucket = date_trunc('hour', now())), 0) AS misses,
+       RETURNING hits),
+     miss AS (
+       INSERT INTO lookup_limits AS l (subject, bucket, misses) SELECT 'h:' || $1, date_trunc('hour', now()), 1 WHERE $2 > 0
+       ON CONFLICT (subject, bucket) DO UPDATE SET misses = l.misses + 1 WHERE l.misses < $2
+       RETURNING misses)
+     SELECT (SELECT hits FROM hit) AS hits, EXISTS (SELECT 1 FROM miss) AS reserved,
             ceil(extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now()))::int AS minute_left,
             ceil(extract(epoch FROM date_trunc('hour', now()) + interval '1 hour' - now()))::int AS hour_left`,
-    values: [subject],
+    values: [subject, missLimit],
   });
   return rows[0]!;
 }
 
-export async function countMiss(db: Queryable, subject: string): Promise<void> {
+/** Gives a reserved miss back (the lookup found its dossier, or was refused for another limit). */
+export async function releaseMiss(db: Queryable, subject: string): Promise<void> {
   await db.query(
-    `INSERT INTO lookup_limits (subject, bucket, misses) VALUES ('h:' || $1, date_trunc('hour', now()), 1)
-     ON CONFLICT (subject, bucket) DO UPDATE SET misses = lookup_limits.misses + 1`,
+    `UPDATE lookup_limits SET misses = greatest(misses - 1, 0) WHERE subject = 'h:' || $1 AND bucket = date_trunc('hour', now())`,
     [subject],
   );
 }

@@ -16,7 +16,7 @@ import { insertEvent } from './dossiers.repo.js';
 import { deliverWebhook } from '../integrations/webhook.js';
 import { Mailer } from '../notifications/mailer.js';
 import { sendSms } from '../notifications/sms.js';
-import type { DossierStatus } from '../../protocol/index.js';
+import type { DossierEventStatus } from '../../protocol/index.js';
 
 const BATCH = 20;
 const LEASE_MS = 120_000;
@@ -115,13 +115,14 @@ export class OutboxWorker {
         await insertEvent(tx, {
           dossierId: row.dossier_id,
           kind: 'notification',
-          status: row.trigger_status as DossierStatus,
+          status: row.trigger_status as DossierEventStatus,
           fromStatus: null,
           note: p.note,
           staffId: null,
           counterId: null,
           integrationKeyId: null,
           eventId: null,
+          forCitizen: true,
         });
       });
     } catch (err) {

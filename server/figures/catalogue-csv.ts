@@ -6,7 +6,8 @@
  * brackets one original. Any bad cell is a 400 naming its row (as the spreadsheet numbers it) and column.
  */
 import { badRequest } from '../errors.js';
-import { CATALOGUE_CSV_COLUMNS, type Paper } from '../../protocol/figures.js';
+import { CATALOGUE_CSV_COLUMNS } from '../../protocol/figures.js';
+import type { Paper } from '../../protocol/dossiers.js';
 import { parseCsv } from './csv.js';
 import { fold } from './fold.js';
 import type { ImportRow } from './figures.repo.js';
@@ -87,7 +88,10 @@ function papers(raw: string, at: string): Paper[] {
     .map((p) => {
       const m = /^(.*?)\s*\((\d{1,2})\s*\/\s*(\d{1,2})\)$/.exec(p);
       const name = (m ? m[1]! : p).trim();
-      if (name === '' || name.length > 500) throw bad(`${at}: tên giấy tờ "${p}" không hợp lệ / bad paper name`);
-      return { name, originals: m ? Number(m[2]) : 1, copies: m ? Number(m[3]) : 0 };
+      if (name === '' || name.length > 300) throw bad(`${at}: tên giấy tờ "${p}" không hợp lệ / bad paper name`);
+      const originals = m ? Number(m[2]) : 1;
+      const copies = m ? Number(m[3]) : 0;
+      if (originals > 20 || copies > 20) throw bad(`${at}: số bản của giấy tờ "${name}" quá 20 / more than 20 sheets`);
+      return { name, originals, copies };
     });
 }

@@ -1,6 +1,6 @@
 /** SQL of the official figures: the per-dossier figures table, the report aggregates, ratings, the catalogue. */
 import type { Queryable } from '../db/pool.js';
-import type { Paper } from '../../protocol/figures.js';
+import type { Paper } from '../../protocol/dossiers.js';
 import type { Figure } from './standing.js';
 
 export interface HallRow {

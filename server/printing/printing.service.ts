@@ -1,3 +1,5 @@
+import { looksLikeCccd, parseCccdQr } from '../../protocol/cccd.js';
+import { counterStaffOfDevice } from '../dossiers/dossiers.repo.js';
 import path from 'node:path';
 import {
   AgentPrinterReport,
@@ -240,6 +242,7 @@ export class PrintingService {
           timezone,
           staffName: r.staffName,
           lookupUrl: r.lookupUrl,
+          ...(r.lookupKey ? { lookupKey: r.lookupKey } : {}),
         },
       },
     });
@@ -415,10 +418,20 @@ export class PrintingService {
   }
 
   private async forwardScan(hallId: number, agentId: number, code: string): Promise<number> {
+    if (looksLikeCccd(code)) return this.forwardCccd(hallId, agentId, code);
     const lookups = await repo.pairedLookups(this.hub.db, hallId, agentId);
     const at = new Date().toISOString();
     for (const id of lookups) this.io.to(rooms.device(id)).emit('scan', { code, at, agentId });
     return lookups.length;
+  }
+
+  /** An identity card read at a counter: parsed here, sent only to the staff member who holds that counter. */
+  private async forwardCccd(hallId: number, agentId: number, text: string): Promise<number> {
+    const at = await counterStaffOfDevice(this.hub.db, hallId, agentId);
+    if (!at) return 0;
+    const parsed = parseCccdQr(text);
+    this.io?.to(rooms.user(at.staffId)).emit('cccd:scan', { at: new Date().toISOString(), counterId: at.counterId, ...(parsed.ok ? { card: parsed.card } : { reason: parsed.reason }) });
+    return 1;
   }
 
   // ---- outcomes ----

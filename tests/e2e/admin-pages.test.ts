@@ -101,7 +101,7 @@ describe('admin pages in Chromium', () => {
       'Giọng đọc',
       'Báo cáo số liệu',
     ]);
-    await expect.poll(() => page.locator('input[name="name"]').inputValue(), WAIT).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
+    await expect.poll(() => page.locator('input[name="name"]').inputValue(), WAIT).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
     await page.locator('input[name="ticketFooter"]').fill('Xin cảm ơn quý khách đã đến Bộ phận Một cửa!');
     await page.locator('input[name="maxRequeue"]').fill('2');
     await page.screenshot({ path: path.join(shots, 'admin-hall.png'), fullPage: true });
@@ -215,7 +215,7 @@ describe('admin pages in Chromium', () => {
     // the address opens the hall display, which goes online on the admin's list without a reload
     const { page: tv } = await openDevice(browser, { width: 1280, height: 720 });
     collectErrors(tv, 'display', errors);
-    await openScreen(tv, deviceUrl, () => tv.getByTestId('hall-name').getByText('Bộ phận Một cửa UBND huyện Minh Hòa'), errors);
+    await openScreen(tv, deviceUrl, () => tv.getByTestId('hall-name').getByText('Trung tâm Phục vụ hành chính công xã Minh Hòa'), errors);
     await row.getByText('Trực tuyến').waitFor(WAIT);
     await page.screenshot({ path: path.join(shots, 'admin-devices.png'), fullPage: true });
 

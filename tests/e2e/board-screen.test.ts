@@ -126,7 +126,7 @@ describe('live board in Chromium', () => {
 
   it('shows the day: figures, services, counters, alerts, devices and the waits chart; updates live', async () => {
     await board.getByRole('heading', { name: 'Bảng điều hành trực tuyến' }).waitFor(WAIT);
-    await board.getByText('Bộ phận Một cửa UBND huyện Minh Hòa').waitFor(WAIT);
+    await board.getByText('Trung tâm Phục vụ hành chính công xã Minh Hòa').waitFor(WAIT);
     const { rows } = await dbh.db.query<{ issued: number; served: number; waiting: number }>(
       `SELECT count(*)::int AS issued, count(*) FILTER (WHERE status = 'done')::int AS served, count(*) FILTER (WHERE status = 'waiting')::int AS waiting FROM tickets`,
     );

@@ -68,7 +68,27 @@ describe('dossier panel of the counter console (Chromium)', () => {
     // Nothing is sent without the applicant's name.
     await panel.getByTestId('receive-dossier').click();
     expect(await panel.getByTestId('dossier-error').textContent()).toBe('Vui lòng chọn thủ tục và nhập họ tên người nộp.');
-    await panel.getByTestId('applicant-name').fill('Phạm Thị Thu Trang');
+    // A partial identity card scan says so and fills nothing.
+    const scan = panel.getByTestId('cccd-scan');
+    await scan.fill('001190012345||Phạm Thị Thu Trang|0102');
+    await scan.press('Enter');
+    expect(await panel.getByTestId('cccd-note').textContent()).toContain('không đầy đủ');
+    expect(await panel.getByTestId('applicant-name').inputValue()).toBe('');
+    // The card's QR, typed by a keyboard-wedge scanner into the scan field, fills the applicant's fields.
+    await scan.fill('001190012345|012345678|Phạm Thị Thu Trang|01021990|Nữ|Số 5 ngõ 12 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội|15082021');
+    await scan.press('Enter');
+    await expect.poll(() => panel.getByTestId('applicant-name').inputValue(), WAIT).toBe('Phạm Thị Thu Trang');
+    expect(await panel.getByTestId('applicant-id').inputValue()).toBe('001190012345');
+    expect(await panel.getByTestId('applicant-birth').inputValue()).toBe('1990-02-01');
+    expect(await panel.getByTestId('applicant-address').inputValue()).toBe('Số 5 ngõ 12 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội');
+    expect(await panel.getByTestId('cccd-note').textContent()).toBe('Đã điền thông tin từ CCCD của Phạm Thị Thu Trang');
+    // A wedge scanner typing into the name field is read as a card too.
+    await panel.getByTestId('applicant-name').fill('');
+    await panel.getByTestId('applicant-name').pressSequentially('001190012345|012345678|Phạm Thị Thu Trang|01021990|Nữ|Hà Nội|15082021', { delay: 0 });
+    await expect.poll(() => panel.getByTestId('applicant-name').inputValue(), WAIT).toBe('Phạm Thị Thu Trang');
+    await panel.getByTestId('applicant-address').fill('Số 5 ngõ 12 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội');
+    await panel.getByTestId('papers').getByText('Giấy khai sinh').click();
+    await panel.getByTestId('channel').selectOption('in_person');
     await panel.getByTestId('applicant-phone').fill('0988 123 456');
     await panel.getByTestId('applicant-email').fill('trang.pham@example.vn');
     await page.screenshot({ path: path.join(shots, 'staff-dossier-form.png') });
@@ -79,21 +99,51 @@ describe('dossier panel of the counter console (Chromium)', () => {
     expect(code).toMatch(/^000\.00\.12\.H40-\d{6}-0001$/);
     expect(await panel.getByTestId('print-state').textContent()).toMatch(/giấy tiếp nhận/);
     const detail = await api<DossierDetail>(hub, 'GET', `/dossiers/${code}/detail`, token);
-    expect(detail.body).toMatchObject({ ticketId: ticket.body.id, applicantName: 'Phạm Thị Thu Trang', applicantPhone: '0988123456', counterNumber: 1, status: 'received' });
+    expect(detail.body).toMatchObject({
+      ticketId: ticket.body.id,
+      applicantName: 'Phạm Thị Thu Trang',
+      applicantPhone: '0988123456',
+      applicantIdNumber: '001190012345',
+      applicantBirthDate: '1990-02-01',
+      applicantAddress: 'Số 5 ngõ 12 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội',
+      channel: 'in_person',
+      papers: [{ name: 'Giấy khai sinh', originals: 1, copies: 1, certifiedCopies: 1 }],
+      counterNumber: 1,
+      status: 'received',
+    });
     expect(await panel.getByTestId('dossier-due').textContent()).toContain('trước 17:00');
+    expect(await panel.getByTestId('dossier-key').textContent()).toBe(detail.body.lookupKey);
     await page.screenshot({ path: path.join(shots, 'staff-dossier-received.png') });
+    // Form 01 opens as a PDF in a new tab.
+    const [pdfTab, pdfReply] = await Promise.all([
+      context.waitForEvent('page'),
+      page.waitForResponse((r) => r.url().endsWith(`/dossiers/${encodeURIComponent(code)}/forms/01`)),
+      panel.getByTestId('form-01').click(),
+    ]);
+    expect(pdfTab.url()).toMatch(/^blob:/);
+    expect(pdfReply.status()).toBe(200);
+    expect(pdfReply.headers()['content-type']).toBe('application/pdf');
+    expect(Number(pdfReply.headers()['content-length'])).toBeGreaterThan(10_000);
+    await pdfTab.close();
 
     await panel.getByRole('tab', { name: /Hồ sơ hôm nay tại quầy \(1\)/ }).click();
     const row = panel.locator(`li[data-code="${code}"]`);
     await row.waitFor(WAIT);
-    const step = async (status: string, note?: string) => {
+    const step = async (status: string, note?: string, missing?: string) => {
       await row.getByRole('button', { name: 'Cập nhật' }).click();
       await row.getByTestId('next-status').selectOption({ label: status });
       if (note) await row.getByTestId('status-note').fill(note);
+      if (missing) await row.getByTestId('missing-papers').fill(missing);
       await row.getByRole('button', { name: 'Lưu' }).click();
       await expect.poll(() => row.getByTestId('row-status').textContent(), WAIT).toBe(status);
     };
-    await step('Yêu cầu bổ sung hồ sơ', 'Bổ sung bản sao trích lục khai sinh');
+    await step('Yêu cầu bổ sung hồ sơ', 'Bổ sung bản sao trích lục khai sinh', 'Bản sao trích lục khai sinh: chưa có chứng thực');
+    // The forms that now apply: 01, 02 (the supplement request) and 06.
+    await row.getByRole('button', { name: 'Cập nhật' }).click();
+    await row.getByTestId('form-02').waitFor(WAIT);
+    expect(await row.getByTestId('dossier-forms').getByRole('button').allTextContents()).toEqual(['Mẫu 01', 'Mẫu 02', 'Mẫu 06']);
+    await page.screenshot({ path: path.join(shots, 'staff-dossier-forms.png') });
+    await row.getByRole('button', { name: 'Hủy' }).click();
     await step('Đang xử lý');
     // A change made elsewhere (the department's back office, the province's system) reaches the open panel live.
     const outside = await api(hub, 'POST', `/dossiers/${code}/events`, token, { status: 'result_ready' });

@@ -65,8 +65,8 @@ describe('lookup kiosk and public lookup page (Chromium)', () => {
         applicantEmail: 'an@example.vn',
       })
     ).body;
-    await api(hub, 'POST', `/dossiers/${ready.code}/events`, staff.token, { status: 'processing', note: 'Chuyển Văn phòng đăng ký đất đai' });
-    await api(hub, 'POST', `/dossiers/${ready.code}/events`, staff.token, { status: 'result_ready', note: 'Đã ký Giấy chứng nhận' });
+    await api(hub, 'POST', `/dossiers/${ready.code}/events`, staff.token, { status: 'processing', note: 'Chuyển Văn phòng đăng ký đất đai', forCitizen: true });
+    await api(hub, 'POST', `/dossiers/${ready.code}/events`, staff.token, { status: 'result_ready', note: 'Đã ký Giấy chứng nhận', forCitizen: true });
     received = (await api<DossierDetail>(hub, 'POST', '/dossiers', staff.token, { procedure: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', applicantName: 'Trần Thị Bích Ngọc' })).body;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, headless: true });
   });
@@ -82,7 +82,7 @@ describe('lookup kiosk and public lookup page (Chromium)', () => {
     watch(page, 'kiosk');
     await page.goto(`${hub.url}/kiosk/lookup?token=${lookupToken}&idle=6`);
     await page.getByTestId('idle').waitFor(WAIT);
-    await expect.poll(() => page.locator('.lk-header__title').textContent(), WAIT).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
+    await expect.poll(() => page.locator('.lk-header__title').textContent(), WAIT).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
     expect(await page.getByText('Quét mã vạch trên giấy tiếp nhận hồ sơ').count()).toBe(1);
     expect(page.url()).not.toContain('token='); // remembered, then removed from the address
     await page.screenshot({ path: path.join(shots, 'lookup-idle.png') });
@@ -92,9 +92,18 @@ describe('lookup kiosk and public lookup page (Chromium)', () => {
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('idle').count()).toBe(1);
 
+    // The code alone: status, due date and where to go, never the applicant.
     await wedgeScan(page, ready.code);
+    await page.getByTestId('key-hint').waitFor(WAIT);
+    expect(await page.getByTestId('applicant').count()).toBe(0);
+    expect(await page.locator('.lk-timeline__item').count()).toBe(0);
+    expect(await page.getByTestId('status').textContent()).toBe('Đã có kết quả, chờ trả');
+    await page.screenshot({ path: path.join(shots, 'lookup-found-no-key.png') });
+
+    // The receipt's barcode carries the key: the masked name and the notes for the citizen.
+    await wedgeScan(page, `${ready.code}/${ready.lookupKey}`);
     const dossier = page.getByTestId('dossier');
-    await dossier.waitFor(WAIT);
+    await page.getByTestId('applicant').waitFor(WAIT);
     expect(await page.getByTestId('status').textContent()).toBe('Đã có kết quả, chờ trả');
     expect(await page.getByTestId('next-step').textContent()).toContain('Hồ sơ đã có kết quả – mời đến quầy số 3 nhận kết quả.');
     expect(await page.getByTestId('code').textContent()).toBe(ready.code);
@@ -129,14 +138,27 @@ describe('lookup kiosk and public lookup page (Chromium)', () => {
     await page.goto(`${hub.url}/kiosk/lookup?token=${lookupToken}`);
     await page.getByTestId('idle').waitFor(WAIT);
 
+    // The hall's prefix and today's date are filled in: the citizen types only the number, then the key.
     await page.getByRole('button', { name: 'Nhập mã hồ sơ' }).click();
-    for (const ch of received.code) await page.locator('.lk-keys').getByRole('button', { name: ch, exact: true }).click();
-    expect(await page.getByTestId('typed-code').textContent()).toBe(received.code);
+    const prefix = received.code.slice(0, -4);
+    await expect.poll(() => page.getByTestId('typed-code').textContent(), WAIT).toBe(prefix);
+    const seq = String(Number(received.code.slice(-4)));
+    for (const ch of seq) await page.locator('.lk-keys').getByRole('button', { name: ch, exact: true }).click();
+    expect(await page.getByTestId('typed-code').textContent()).toBe(prefix + seq);
+    await page.getByTestId('key-separator').click();
+    for (const ch of received.lookupKey!) await page.locator('.lk-keys').getByRole('button', { name: ch, exact: true }).click();
+    expect(await page.getByTestId('typed-code').textContent()).toBe(`${prefix}${seq}/${received.lookupKey}`);
     await page.screenshot({ path: path.join(shots, 'lookup-keypad.png') });
-    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
     await page.getByTestId('dossier').waitFor(WAIT);
+    expect(await page.getByTestId('code').textContent()).toBe(received.code);
     expect(await page.getByTestId('status').textContent()).toBe('Đã tiếp nhận');
     expect(await page.getByTestId('applicant').textContent()).toBe('Trần T** B*** N***');
+    // "Tra cứu hồ sơ khác" is on screen in landscape.
+    const another = await page.getByRole('button', { name: 'Tra cứu hồ sơ khác' }).boundingBox();
+    expect(another).not.toBeNull();
+    expect(another!.y + another!.height).toBeLessThanOrEqual(1080);
+    await page.screenshot({ path: path.join(shots, 'lookup-landscape-found.png') });
 
     // English, then a scan from a serial scanner relayed by the hub (socket event `scan`).
     await page.getByRole('button', { name: /English/ }).click();
@@ -154,8 +176,9 @@ describe('lookup kiosk and public lookup page (Chromium)', () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', isMobile: true, hasTouch: true });
     const page = await context.newPage();
     watch(page, 'public');
-    await page.goto(`${hub.url}/lookup/?code=${encodeURIComponent(ready.code)}`);
+    await page.goto(`${hub.url}/lookup/?code=${encodeURIComponent(ready.code)}&key=${ready.lookupKey}`);
     await page.getByTestId('dossier').waitFor(WAIT);
+    expect(await page.getByTestId('applicant').textContent()).toBe('Nguyễn V** A*');
     expect(await page.getByTestId('status').textContent()).toBe('Đã có kết quả, chờ trả');
     expect(await page.locator('.lk-header__title').textContent()).toBe('Tra cứu hồ sơ');
     await page.screenshot({ path: path.join(shots, 'lookup-public-found.png'), fullPage: true });

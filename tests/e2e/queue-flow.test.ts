@@ -50,7 +50,7 @@ describe('queue flow in Chromium: kiosk → counter console → hall display', (
   it('opens the display and the kiosk with their device tokens, remembered and removed from the address', async () => {
     await display.goto(`${hub.url}/display/?token=${demo.displayToken}`);
     await display.locator('[data-testid="counter-tile"][data-counter-number="1"]').waitFor(WAIT);
-    await display.locator('[data-testid="hall-name"]', { hasText: 'Bộ phận Một cửa UBND huyện Minh Hòa' }).waitFor(WAIT);
+    await display.locator('[data-testid="hall-name"]', { hasText: 'Trung tâm Phục vụ hành chính công xã Minh Hòa' }).waitFor(WAIT);
     expect(display.url()).toBe(`${hub.url}/display/`);
     expect(await display.evaluate(() => localStorage.getItem('hallhub:display:token'))).toBe(demo.displayToken);
 
@@ -69,14 +69,14 @@ describe('queue flow in Chromium: kiosk → counter console → hall display', (
     expect((await api(hub, 'PATCH', `/services/${hotich.id}`, admin, { name: 'Hộ tịch (khai sinh, kết hôn)', active: false })).status).toBe(200);
     await tile.getByText('Hộ tịch (khai sinh, kết hôn)').waitFor(WAIT);
     expect(await tile.isDisabled()).toBe(true);
-    expect((await api(hub, 'PATCH', '/hall', admin, { name: 'Trung tâm Phục vụ hành chính công huyện Minh Hòa' })).status).toBe(200);
-    await display.locator('[data-testid="hall-name"]', { hasText: 'Trung tâm Phục vụ hành chính công huyện Minh Hòa' }).waitFor(WAIT);
+    expect((await api(hub, 'PATCH', '/hall', admin, { name: 'Trung tâm Phục vụ hành chính công phường Minh Hòa' })).status).toBe(200);
+    await display.locator('[data-testid="hall-name"]', { hasText: 'Trung tâm Phục vụ hành chính công phường Minh Hòa' }).waitFor(WAIT);
 
     expect((await api(hub, 'PATCH', `/services/${hotich.id}`, admin, { name: 'Tư pháp – Hộ tịch', active: true })).status).toBe(200);
-    expect((await api(hub, 'PATCH', '/hall', admin, { name: 'Bộ phận Một cửa UBND huyện Minh Hòa' })).status).toBe(200);
+    expect((await api(hub, 'PATCH', '/hall', admin, { name: 'Trung tâm Phục vụ hành chính công xã Minh Hòa' })).status).toBe(200);
     await tile.getByText('Tư pháp – Hộ tịch').waitFor(WAIT);
     await expect.poll(() => tile.isEnabled(), WAIT).toBe(true);
-    await display.locator('[data-testid="hall-name"]', { hasText: 'Bộ phận Một cửa UBND huyện Minh Hòa' }).waitFor(WAIT);
+    await display.locator('[data-testid="hall-name"]', { hasText: 'Trung tâm Phục vụ hành chính công xã Minh Hòa' }).waitFor(WAIT);
   });
 
   it('switches the kiosk to English and back to Vietnamese', async () => {

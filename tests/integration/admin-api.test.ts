@@ -61,7 +61,7 @@ describe('admin set-up API', () => {
       const r = await api<HallWithSettings>(hub, 'GET', '/hall/settings', manager);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({
-        name: 'Bộ phận Một cửa UBND huyện Minh Hòa',
+        name: 'Trung tâm Phục vụ hành chính công xã Minh Hòa',
         code: 'DEMO',
         settings: {
           priorityInterleave: 2,
@@ -86,14 +86,14 @@ describe('admin set-up API', () => {
     it('renames the hall and changes settings, keeping the voice settings; reset goes back to the default', async () => {
       expect((await api(hub, 'PUT', '/voice/settings', admin, { voiceRate: 170 })).status).toBe(200);
       const r = await api<HallWithSettings>(hub, 'PATCH', '/hall', admin, {
-        name: '  Trung tâm Phục vụ hành chính công huyện Minh Hòa ',
+        name: '  Trung tâm Phục vụ hành chính công phường Minh Hòa ',
         settings: { priorityInterleave: 3, closingTime: '16:30', ticketFooter: 'Xin cảm ơn quý khách!', ratingWindowMinutes: 45, agencyId: '000.00.12.H41', idleAlertMinutes: 5 },
       });
       expect(r.status).toBe(200);
-      expect(r.body.name).toBe('Trung tâm Phục vụ hành chính công huyện Minh Hòa');
+      expect(r.body.name).toBe('Trung tâm Phục vụ hành chính công phường Minh Hòa');
       expect(r.body.settings).toMatchObject({ priorityInterleave: 3, closingTime: '16:30', ticketFooter: 'Xin cảm ơn quý khách!', ratingWindowMinutes: 45, agencyId: '000.00.12.H41', idleAlertMinutes: 5, maxRequeue: 1 });
       expect((await api<{ voiceRate: number }>(hub, 'GET', '/voice/settings', admin)).body.voiceRate).toBe(170);
-      expect((await api<{ name: string }>(hub, 'GET', '/hall', demo.kioskToken)).body.name).toBe('Trung tâm Phục vụ hành chính công huyện Minh Hòa');
+      expect((await api<{ name: string }>(hub, 'GET', '/hall', demo.kioskToken)).body.name).toBe('Trung tâm Phục vụ hành chính công phường Minh Hòa');
 
       const reset = await api<HallWithSettings>(hub, 'PATCH', '/hall', admin, { reset: ['priorityInterleave', 'agencyId'] });
       expect(reset.body.settings).toMatchObject({ priorityInterleave: 2, agencyId: null, closingTime: '16:30' });

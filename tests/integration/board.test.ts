@@ -109,7 +109,7 @@ describe('managers’ live board', () => {
 
     it('counts the day and computes waits: longest, mean, median and 90th percentile', () => {
       // waits of the called tickets: 60, 120, 120 (no-show), 180, 240, 600, 600 (Đất đai)
-      expect(board.hall).toMatchObject({ day: DAY, name: 'Bộ phận Một cửa UBND huyện Minh Hòa' });
+      expect(board.hall).toMatchObject({ day: DAY, name: 'Trung tâm Phục vụ hành chính công xã Minh Hòa' });
       expect(board.totals).toEqual({
         issued: 11,
         served: 5,

@@ -113,7 +113,22 @@ describe('dossiers API', () => {
       workdays: new Set(rows.filter((x) => x.kind === 'workday').map((x) => x.day)),
     });
     expect(r.body.dueAt).toBe(`${due}T10:00:00.000Z`);
-    expect(r.body.timeline).toEqual([{ status: 'received', at: r.body.receivedAt, note: 'Tiếp nhận tại quầy số 1', kind: 'status', by: 'Nguyễn Thị Lan' }]);
+    expect(r.body.timeline).toEqual([
+      {
+        status: 'received',
+        at: r.body.receivedAt,
+        note: 'Tiếp nhận tại quầy số 1',
+        kind: 'status',
+        by: 'Nguyễn Thị Lan',
+        forCitizen: true,
+        reason: null,
+        missingPapers: null,
+        oldDueAt: null,
+        newDueAt: null,
+      },
+    ]);
+    expect(r.body.lookupKey).toMatch(/^[A-HJKMNP-Z2-9]{8}$/);
+    expect(r.body.originalDueAt).toBe(r.body.dueAt);
 
     // The receipt goes to the printing feature after the commit.
     expect(receipts).toHaveLength(1);
@@ -121,12 +136,19 @@ describe('dossiers API', () => {
       hallId: demo.hallId,
       counterId: staff.counterId,
       ticketId: ticket.body.id,
-      receipt: { code: r.body.code, procedure: CORRECTION, applicantName: 'Nguyễn Văn An', dueAt: r.body.dueAt, staffName: 'Nguyễn Thị Lan', hallName: 'Bộ phận Một cửa UBND huyện Minh Hòa' },
+      receipt: { code: r.body.code, procedure: CORRECTION, applicantName: 'Nguyễn Văn An', dueAt: r.body.dueAt, staffName: 'Nguyễn Thị Lan', hallName: 'Trung tâm Phục vụ hành chính công xã Minh Hòa' },
     });
-    expect(receipts[0]!.receipt.lookupUrl).toMatch(/\/lookup\/\?code=000\.00\.12\.H40-\d{6}-0051$/);
+    expect(receipts[0]!.receipt.lookupUrl).toMatch(new RegExp(`/lookup/\\?code=000\\.00\\.12\\.H40-\\d{6}-0051&key=${r.body.lookupKey}$`));
+    expect(receipts[0]!.receipt.lookupKey).toBe(r.body.lookupKey);
 
-    // Public view: masked name, never phone or e-mail.
-    const pub = await api<PublicDossier>(hub, 'GET', `/dossiers/${r.body.code}`);
+    // Public view without the key: procedure, status, dates, where to go; no name, no timeline.
+    const bare = await api<PublicDossier>(hub, 'GET', `/dossiers/${r.body.code}`);
+    expect(bare.status).toBe(200);
+    expect(bare.body).toMatchObject({ applicantName: null, withKey: false, timeline: [], procedure: CORRECTION, pickupCounter: { number: 1, name: 'Quầy 1 – Hộ tịch' } });
+    expect(JSON.stringify(bare.body)).not.toMatch(/0912|example\.vn|Văn An|Nguyễn/);
+
+    // With the key: masked name, never phone or e-mail.
+    const pub = await api<PublicDossier>(hub, 'GET', `/dossiers/${r.body.code}?key=${r.body.lookupKey}`);
     expect(pub.status).toBe(200);
     expect(pub.body).toEqual({
       code: r.body.code,
@@ -136,7 +158,8 @@ describe('dossiers API', () => {
       dueAt: r.body.dueAt,
       overdue: false,
       applicantName: 'Nguyễn V** A*',
-      hallName: 'Bộ phận Một cửa UBND huyện Minh Hòa',
+      withKey: true,
+      hallName: 'Trung tâm Phục vụ hành chính công xã Minh Hòa',
       pickupCounter: { number: 1, name: 'Quầy 1 – Hộ tịch' },
       timeline: [{ status: 'received', at: r.body.receivedAt, note: 'Tiếp nhận tại quầy số 1', kind: 'status' }],
     });
@@ -149,7 +172,12 @@ describe('dossiers API', () => {
     const created = await receive({ procedure: procedureId(CORRECTION), applicantName: 'Trần Thị Bình' });
     const code = created.body.code;
     expect((await move(code, 'processing')).body.status).toBe('processing');
-    const sup = await move(code, 'supplement_required', 'Thiếu bản sao Giấy khai sinh');
+    const sup = await api<DossierDetail & Err>(hub, 'POST', `/dossiers/${code}/events`, staff.token, {
+      status: 'supplement_required',
+      note: 'Thiếu bản sao Giấy khai sinh',
+      forCitizen: true,
+      missingPapers: [{ name: 'Bản sao Giấy khai sinh', reason: 'Chưa nộp' }],
+    });
     expect(sup.status).toBe(200);
     expect(sup.body.nextStatuses).toEqual(['processing', 'withdrawn', 'suspended']);
 
@@ -178,9 +206,12 @@ describe('dossiers API', () => {
     expect(back.body.timeline.map((t) => t.status)).toEqual(['received', 'processing', 'supplement_required', 'processing', 'result_ready', 'returned']);
     expect((await move(code, 'processing')).status).toBe(409);
 
-    const pub = await api<PublicDossier>(hub, 'GET', `/dossiers/${code}`, lookupToken);
+    const pub = await api<PublicDossier>(hub, 'GET', `/dossiers/${code}?key=${created.body.lookupKey}`, lookupToken);
     expect(pub.body.status).toBe('returned');
-    expect(pub.body.timeline[2]).toMatchObject({ status: 'supplement_required', note: 'Thiếu bản sao Giấy khai sinh' });
+    expect(pub.body.timeline[2]).toMatchObject({ status: 'supplement_required', note: 'Thiếu bản sao Giấy khai sinh', missingPapers: [{ name: 'Bản sao Giấy khai sinh', reason: 'Chưa nộp' }] });
+    // Notes not marked for the citizen stay internal.
+    expect(pub.body.timeline[5]).toMatchObject({ status: 'returned', note: null });
+    expect(JSON.stringify(pub.body)).not.toContain('Công dân đã nhận kết quả');
   });
 
   it('tells the staff consoles live when a dossier is received or moves (no applicant data), and not the displays', async () => {

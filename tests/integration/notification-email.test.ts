@@ -101,6 +101,7 @@ describe('applicant notices by e-mail and SMS', () => {
       applicantEmail: 'hanh.nguyen@example.vn',
     });
     const code = created.body.code;
+    const key = created.body.lookupKey!;
     // No notice for the other statuses.
     await api(hub, 'POST', `/dossiers/${code}/events`, staffToken, { status: 'processing' });
     const ready = await api<DossierDetail>(hub, 'POST', `/dossiers/${code}/events`, staffToken, { status: 'result_ready', note: 'Đã ký Giấy chứng nhận' });
@@ -120,29 +121,29 @@ describe('applicant notices by e-mail and SMS', () => {
     expect(headers['content-type']).toMatch(/text\/plain; charset=utf-8/i);
     expect(body).toContain('Kính gửi Ông/Bà Nguyễn Thị Mỹ Hạnh,');
     expect(body).toContain(`Hồ sơ số ${code} (Đăng ký biến động quyền sử dụng đất, tài sản gắn liền với đất) của Ông/Bà đã có kết quả.`);
-    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Bộ phận Một cửa UBND huyện Minh Hòa để nhận kết quả');
-    expect(body).toContain(`Tra cứu tình trạng hồ sơ: https://motcua.minhhoa.gov.vn/lookup/?code=${code}`);
+    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Trung tâm Phục vụ hành chính công xã Minh Hòa để nhận kết quả');
+    expect(body).toMatch(new RegExp(`Tra cứu tình trạng hồ sơ: https://motcua\\.minhhoa\\.gov\\.vn/lookup/\\?code=${code.replace(/\./g, '\\.')}&key=[A-Z2-9]{8}`));
 
     const sms = gateway.requests.filter((r) => r.url === '/sms/send');
     expect(sms).toHaveLength(2); // refused once, then accepted
     expect(sms[0]!.headers['idempotency-key']).toBe(sms[1]!.headers['idempotency-key']);
     expect(JSON.parse(sms[1]!.body)).toEqual({
       to: '0903123456',
-      text: `Hồ sơ ${code} đã có kết quả. Mời Ông/Bà đến quầy số 3 để nhận. Tra cứu: https://motcua.minhhoa.gov.vn/lookup/?code=${code}`,
+      text: `Hồ sơ ${code} đã có kết quả. Mời Ông/Bà đến quầy số 3 để nhận. Tra cứu: https://motcua.minhhoa.gov.vn/lookup/?code=${code}&key=${key}`,
     });
 
     const notes = timeline.filter((t) => t.kind === 'notification');
     expect(notes.map((t) => t.note).sort()).toEqual(['Đã gửi e-mail thông báo', 'Đã gửi tin nhắn SMS thông báo']);
     expect(notes.every((t) => t.status === 'result_ready')).toBe(true);
     // The public lookup shows the notices too, never the address or the phone.
-    const pub = await api<PublicDossier>(hub, 'GET', `/dossiers/${code}`);
+    const pub = await api<PublicDossier>(hub, 'GET', `/dossiers/${code}?key=${key}`);
     expect(pub.body.timeline.filter((t) => t.kind === 'notification')).toHaveLength(2);
     expect(JSON.stringify(pub.body)).not.toMatch(/example\.vn|0903/);
 
     // Handing the result back sends nothing more; the outbox holds each notice once, sent.
     await api(hub, 'POST', `/dossiers/${code}/events`, staffToken, { status: 'returned' });
     const { rows } = await dbh.db.query<{ channel: string; state: string; attempts: number }>(
-      `SELECT channel, state, attempts FROM dossier_outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = $1 ORDER BY channel`,
+      `SELECT o.channel, state, attempts FROM dossier_outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = $1 ORDER BY o.channel`,
       [code],
     );
     expect(rows).toEqual([
@@ -159,12 +160,15 @@ describe('applicant notices by e-mail and SMS', () => {
       applicantEmail: 'tam.truong@example.vn',
     });
     const code = created.body.code;
-    await api(hub, 'POST', `/dossiers/${code}/events`, staffToken, { status: 'supplement_required', note: 'Bổ sung bản đo đạc thửa đất có xác nhận của UBND xã' });
+    await api(hub, 'POST', `/dossiers/${code}/events`, staffToken, {
+      status: 'supplement_required',
+      missingPapers: [{ name: 'Bản đo đạc thửa đất', reason: 'chưa có xác nhận của UBND xã' }],
+    });
     const mail = await waitFor('the supplement e-mail', () => accepted.find((m) => m.to.includes('tam.truong@example.vn')));
     const { headers, body } = parseMail(mail.raw);
     expect(headers.subject).toBe(`Hồ sơ ${code} cần bổ sung giấy tờ`);
-    expect(body).toContain('Nội dung cần bổ sung: Bổ sung bản đo đạc thửa đất có xác nhận của UBND xã');
-    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Bộ phận Một cửa UBND huyện Minh Hòa để được hướng dẫn và nộp bổ sung.');
+    expect(body).toContain('Nội dung cần bổ sung: Bản đo đạc thửa đất (chưa có xác nhận của UBND xã)');
+    expect(body).toContain('Mời Ông/Bà đến quầy số 3, Trung tâm Phục vụ hành chính công xã Minh Hòa để được hướng dẫn và nộp bổ sung.');
 
     const silent = await api<DossierDetail>(hub, 'POST', '/dossiers', staffToken, { procedure: 'Đăng ký khai sinh', applicantName: 'Không Liên Lạc' });
     await api(hub, 'POST', `/dossiers/${silent.body.code}/events`, staffToken, { status: 'result_ready' });

@@ -66,8 +66,11 @@ describe('dossier receipts on the counter printer, and the sim printer of the de
     expect(print!.page.cut).toBe(true);
     expect(print!.page.text).toContain(code);
     const symbols = await decodeSymbols(print!.png());
-    expect(symbols).toContain(`CODE-128:${code}`);
-    expect(symbols).toContain(`QR-Code:${PUBLIC_URL}/lookup/?code=${encodeURIComponent(code)}`);
+    const { rows } = await dbh.db.query<{ k: string }>('SELECT lookup_key AS k FROM dossiers WHERE code = $1', [code]);
+    const key = rows[0]!.k;
+    // The barcode carries the code and the lookup key, the QR the lookup with its key.
+    expect(symbols).toContain(`CODE-128:${code}/${key}`);
+    expect(symbols).toContain(`QR-Code:${PUBLIC_URL}/lookup/?code=${encodeURIComponent(code)}&key=${key}`);
     expect(await jobOf(code)).toMatchObject({ status: 'printed', deviceId: device.id, agentId: null });
   });
 

@@ -73,7 +73,7 @@ describe('published rankings', () => {
     const C = (8 * 4 + 2 * 3 + 6 * 4 + 6 * 3 + 6 * 2 + 2 * 4) / 30;
     expect(r.body.prior).toEqual({ mean: Math.round(C * 10_000) / 10_000, weight: 10, source: 'period_mean' });
     expect(r.body.minRatings).toBe(5);
-    expect(r.body).toMatchObject({ by: 'staff', period: 'day', from: day, to: day, hall: { code: 'DEMO', name: 'Bộ phận Một cửa UBND huyện Minh Hòa' } });
+    expect(r.body).toMatchObject({ by: 'staff', period: 'day', from: day, to: day, hall: { code: 'DEMO', name: 'Trung tâm Phục vụ hành chính công xã Minh Hòa' } });
     const score = (sum: number, n: number) => Math.round(((10 * C + sum) / (10 + n)) * 10_000) / 10_000;
     expect(r.body.items.map((i) => [i.name, i.rank, i.ratings, i.score, i.served])).toEqual([
       ['Trần Văn Minh', 1, 6, score(24, 6), 6], // 6 × 4 beats 10 ratings of mean 3.8 once both are pulled towards C
@@ -121,7 +121,7 @@ describe('published rankings', () => {
     ]);
     const halls = await get(`by=hall&period=week&date=${day}`);
     expect(halls.body.items).toHaveLength(1);
-    expect(halls.body.items[0]).toMatchObject({ name: 'Bộ phận Một cửa UBND huyện Minh Hòa', rank: 1 });
+    expect(halls.body.items[0]).toMatchObject({ name: 'Trung tâm Phục vụ hành chính công xã Minh Hòa', rank: 1 });
   });
 
   it('covers the week, month, quarter and year containing the day', async () => {

@@ -29,7 +29,7 @@ describe('socket.io realtime', () => {
     const display = await connectSocket(hub, demo.displayToken);
     try {
       const snap = await nextEvent(display, 'display:snapshot');
-      expect(snap.hallName).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
+      expect(snap.hallName).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
       expect(snap.counters).toHaveLength(6);
       expect(snap.counters[0]).toMatchObject({ number: 1, currentNumber: null });
 

@@ -36,7 +36,7 @@ const ticket = (n: number): PrintDocument => ({
   kind: 'ticket',
   ticket: {
     ticketId: n,
-    hallName: 'Bộ phận Một cửa UBND huyện Minh Hòa',
+    hallName: 'Trung tâm Phục vụ hành chính công xã Minh Hòa',
     serviceName: 'Tư pháp – Hộ tịch',
     number: `A${String(n).padStart(3, '0')}`,
     priority: n % 2 === 0,

@@ -62,7 +62,7 @@ describe('ui-kit socket store', () => {
     await until(() => store.online.value, 'online');
     expect(store.connections.value).toBe(1);
     await until(() => snapshots.value >= 1, 'first snapshot');
-    expect(store.latest('display:snapshot')?.hallName).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
+    expect(store.latest('display:snapshot')?.hallName).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
 
     const port = Number(new URL(hub.url).port);
     await hub.close();

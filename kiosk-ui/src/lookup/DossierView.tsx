@@ -1,5 +1,5 @@
 /** One dossier as the citizen sees it: status in large type, what to do next, dates, and the history. */
-import { DOSSIER_STATUS_LABELS, type DossierStatus, type PublicDossier } from '../../../protocol/dossiers.js';
+import { DOSSIER_STATUS_LABELS, eventStatusLabel, type DossierStatus, type PublicDossier } from '../../../protocol/dossiers.js';
 import { formatDate, formatLongDate, formatTime, lang } from '../../../ui-kit/index.js';
 import { t } from './messages.js';
 
@@ -57,10 +57,12 @@ export function DossierView({ dossier: d }: { dossier: PublicDossier }) {
             {d.code}
           </dd>
         </div>
-        <div>
-          <dt>{t('applicant')}</dt>
-          <dd data-testid="applicant">{d.applicantName}</dd>
-        </div>
+        {d.applicantName !== null ? (
+          <div>
+            <dt>{t('applicant')}</dt>
+            <dd data-testid="applicant">{d.applicantName}</dd>
+          </div>
+        ) : null}
         <div class="lk-facts__wide">
           <dt>{t('procedure')}</dt>
           <dd>{d.procedure}</dd>
@@ -76,20 +78,35 @@ export function DossierView({ dossier: d }: { dossier: PublicDossier }) {
           </dd>
         </div>
       </dl>
-      <section class="lk-timeline">
+      {!d.withKey ? (
+        <p class="lk-keyhint" data-testid="key-hint">
+          {t('keyHint')}
+        </p>
+      ) : null}
+      {d.timeline.length ? <section class="lk-timeline">
         <h3>{t('timeline')}</h3>
         <ol>
           {d.timeline.map((e, i) => (
             <li key={i} class={e.kind === 'notification' ? 'lk-timeline__item is-notice' : i === d.timeline.length - 1 ? 'lk-timeline__item is-last' : 'lk-timeline__item'}>
               <time>{stamp(e.at)}</time>
               <div>
-                <strong>{e.kind === 'notification' ? t('notice') : statusLabel(e.status)}</strong>
+                <strong>{e.kind === 'notification' ? t('notice') : eventStatusLabel(e.status, lang.value)}</strong>
                 {e.note ? <span class="lk-timeline__note">{e.note}</span> : null}
+                {e.reason ? <span class="lk-timeline__note">{e.reason}</span> : null}
+                {e.missingPapers?.length ? (
+                  <ul class="lk-timeline__papers">
+                    {e.missingPapers.map((m) => (
+                      <li key={m.name}>
+                        {m.name}: {m.reason}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
               </div>
             </li>
           ))}
         </ol>
-      </section>
+      </section> : null}
     </article>
   );
 }

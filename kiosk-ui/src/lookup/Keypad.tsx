@@ -8,6 +8,9 @@ const ROWS: readonly string[][] = [
   ['Z', 'X', 'C', 'V', 'B', 'N', 'M', '-'],
 ];
 
+/** The separator between the code and the lookup key printed beside it. */
+const KEY_SEPARATOR = '/';
+
 export const MAX_CODE_LENGTH = 40;
 
 export function Keypad({ value, onChange, onSubmit, onClose }: { value: string; onChange: (v: string) => void; onSubmit: () => void; onClose: () => void }) {
@@ -27,7 +30,7 @@ export function Keypad({ value, onChange, onSubmit, onClose }: { value: string; 
       <output id="lk-code" class={value ? 'lk-keypad__value' : 'lk-keypad__value is-empty'} aria-live="polite" data-testid="typed-code">
         {value || t('codePlaceholder')}
       </output>
-      <p class="lk-keypad__hint">{t('codeFormat')}</p>
+      <p class="lk-keypad__hint">{value.includes(KEY_SEPARATOR) ? t('keyLabel') : t('codeFormat')}</p>
       <div class="lk-keys">
         {ROWS.map((row, i) => (
           <div class="lk-keys__row" key={i}>
@@ -46,6 +49,15 @@ export function Keypad({ value, onChange, onSubmit, onClose }: { value: string; 
         <div class="lk-keys__row">
           <button type="button" class="lk-key lk-key--wide lk-key--muted" onClick={() => onChange('')}>
             {t('clear')}
+          </button>
+          <button
+            type="button"
+            class="lk-key lk-key--wide"
+            data-testid="key-separator"
+            disabled={!value || value.includes(KEY_SEPARATOR)}
+            onClick={() => press(KEY_SEPARATOR)}
+          >
+            {t('addKey')}
           </button>
           <button type="button" class="lk-key lk-key--submit" disabled={!value} onClick={onSubmit}>
             {t('search')}

@@ -8,7 +8,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { isDossierCode, type PublicDossier } from '../../../protocol/dossiers.js';
+import { isDossierCode, parseLookupInput, type PublicDossier } from '../../../protocol/dossiers.js';
 import type { Hall } from '../../../protocol/setup.js';
 import {
   ApiError,
@@ -31,12 +31,14 @@ import {
   type SocketStore,
 } from '../../../ui-kit/index.js';
 import { DossierView } from './DossierView.js';
+import { expandCode } from './code.js';
 import { Keypad } from './Keypad.js';
 import { t } from './messages.js';
 import { WedgeDetector } from './scanner.js';
 import './lookup.css';
 
 export const IDLE_MS = 30_000;
+
 
 /** Milliseconds before the kiosk goes back to idle: 30 s, or `?idle=<seconds>` (5–600) in the address. */
 function idleMs(): number {
@@ -110,9 +112,16 @@ function LookupScreen({ mode, api, store }: { mode: Mode; api: ApiClient; store?
   const reloadKey = store ? store.reloads.value : 0;
   const hall = useLoad<Hall | null>(() => (kiosk ? api.get<Hall>('/hall') : Promise.resolve(null)), [kiosk, reloadKey]);
 
+  const prefix = useLoad<{ agencyId: string; today: string } | null>(
+    () => (kiosk ? api.get<{ agencyId: string; today: string }>('/lookup/prefix').catch(() => null) : Promise.resolve(null)),
+    [kiosk, reloadKey],
+  );
+
   const lookup = useCallback(
     async (raw: string) => {
-      const code = raw.trim().toUpperCase();
+      const parsed = parseLookupInput(raw);
+      const code = expandCode(parsed.code, prefix.data ?? null);
+      const key = parsed.key && /^[A-Z0-9]{1,40}$/.test(parsed.key) ? parsed.key : null;
       const mine = ++request.current;
       if (!isDossierCode(code)) {
         setView({ kind: 'malformed', code: raw.trim().slice(0, 60) });
@@ -120,7 +129,7 @@ function LookupScreen({ mode, api, store }: { mode: Mode; api: ApiClient; store?
       }
       setView({ kind: 'loading', code });
       try {
-        const dossier = await api.get<PublicDossier>(`/dossiers/${encodeURIComponent(code)}`);
+        const dossier = await api.get<PublicDossier>(`/dossiers/${encodeURIComponent(code)}${key ? `?key=${key}` : ''}`);
         if (mine === request.current) setView({ kind: 'found', dossier });
       } catch (err) {
         if (mine !== request.current) return;
@@ -129,7 +138,7 @@ function LookupScreen({ mode, api, store }: { mode: Mode; api: ApiClient; store?
         else setView({ kind: 'error', code, message: errorMessage(err) });
       }
     },
-    [api],
+    [api, prefix.data],
   );
 
   const reset = useCallback(() => {
@@ -141,8 +150,10 @@ function LookupScreen({ mode, api, store }: { mode: Mode; api: ApiClient; store?
 
   // A code in the address (the QR code of the receipt leads to /lookup?code=…).
   useEffect(() => {
-    const code = new URLSearchParams(window.location.search).get('code');
-    if (code) void lookup(code);
+    const q = new URLSearchParams(window.location.search);
+    const code = q.get('code');
+    const key = q.get('key');
+    if (code) void lookup(key ? `${code}/${key}` : code);
   }, [lookup]);
 
   // Keyboard-wedge scanners: fast keystrokes then Enter, wherever the focus is (except in a text field).
@@ -189,7 +200,7 @@ function LookupScreen({ mode, api, store }: { mode: Mode; api: ApiClient; store?
       </header>
       <OfflineBanner />
       <main class="lk-main">
-        <Body view={view} mode={mode} typed={typed} setTyped={setTyped} lookup={lookup} reset={reset} openKeypad={() => setView({ kind: 'keypad', value: '' })} setView={setView} />
+        <Body view={view} mode={mode} typed={typed} setTyped={setTyped} lookup={lookup} reset={reset} openKeypad={() => setView({ kind: 'keypad', value: prefix.data ? `${prefix.data.agencyId}-${prefix.data.today}-` : '' })} setView={setView} />
       </main>
       {kiosk && busy && view.kind !== 'keypad' ? (
         <footer class="lk-footer" aria-live="off">

@@ -12,12 +12,13 @@ function HolidayDialog({ year, onClose, onSaved }: { year: number; onClose: () =
   const [day, setDay] = useState(`${year}-01-01`);
   const [name, setName] = useState('');
   const [kind, setKind] = useState<HolidayKind>('holiday');
+  const [provisional, setProvisional] = useState(false);
   const action = useAction();
 
   async function submit() {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return action.setError(t('hol_dayRequired'));
     if (!name.trim()) return action.setError(t('required', { field: t('hol_nameField') }));
-    const body: CreateHolidayBody = { day, name: name.trim(), kind };
+    const body: CreateHolidayBody = { day, name: name.trim(), kind, ...(provisional ? { provisional } : {}) };
     const saved = await action.run(() => api.post<Holiday>('/holidays', body));
     if (saved) onSaved(saved);
   }
@@ -36,6 +37,10 @@ function HolidayDialog({ year, onClose, onSaved }: { year: number; onClose: () =
           <option value="workday">{t('hol_kind_workday')}</option>
         </select>
       </Field>
+      <label class="admin-check">
+        <input name="provisional" type="checkbox" checked={provisional} onChange={(e) => setProvisional(e.currentTarget.checked)} />
+        <span>{t('hol_provisionalField')}</span>
+      </label>
     </Dialog>
   );
 }
@@ -107,6 +112,11 @@ export function HolidaysSection({ canEdit }: SectionProps) {
             <td>{h.name}</td>
             <td>
               <span class={`hh-badge ${h.kind === 'holiday' ? 'hh-badge--red' : 'hh-badge--green'}`}>{t(`hol_kind_${h.kind}`)}</span>
+              {h.provisional ? (
+                <span class="hh-badge hh-badge--amber" data-testid="holiday-provisional" title={t('hol_provisionalHint')}>
+                  {t('hol_provisional')}
+                </span>
+              ) : null}
             </td>
             <ActionCell canEdit={canEdit} label={t('delete')} onClick={() => deleting.open(h)} />
           </tr>

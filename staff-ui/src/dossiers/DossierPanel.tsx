@@ -3,7 +3,20 @@
  * see the receipt's code and due date, follow today's dossiers of this counter, move them along and hand back results.
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { DOSSIER_STATUS_LABELS, type DossierDetail, type DossierList, type DossierStatus, type DossierSummary, type Procedure } from '../../../protocol/dossiers.js';
+import {
+  DOSSIER_STATUS_LABELS,
+  type DossierDetail,
+  type DossierList,
+  type DossierStatus,
+  type DossierSummary,
+  type MissingPaper,
+  type Paper,
+  type Procedure,
+  type ReturnMethod,
+  type SubmissionChannel,
+} from '../../../protocol/dossiers.js';
+import { looksLikeCccd, parseCccdQr, type CccdCard } from '../../../protocol/cccd.js';
+import { FormButtons, formsFor, openPdf } from './forms.js';
 import type { Counter, Ticket } from '../../../protocol/index.js';
 import { Button, createApi, errorMessage, formatLongDate, formatTime, lang, useDebounced, useHubEvent, useLoad, useSocketStore } from '../../../ui-kit/index.js';
 import { t } from './messages.js';
@@ -89,9 +102,9 @@ export default function DossierPanel({ counterId, ticketId, token }: DossierPane
         </div>
       </header>
       {tab === 'receive' ? (
-        <ReceiveForm api={api} procedures={procedures.data ?? []} serviceIds={counter.data?.serviceIds ?? []} ticketId={ticketId} onReceived={refresh} />
+        <ReceiveForm api={api} token={token} counterId={counterId} procedures={procedures.data ?? []} serviceIds={counter.data?.serviceIds ?? []} ticketId={ticketId} onReceived={refresh} />
       ) : (
-        <TodayList api={api} items={today.data?.items ?? []} error={today.error} search={search} setSearch={setSearch} onChanged={refresh} />
+        <TodayList api={api} token={token} day={today.data?.day ?? null} items={today.data?.items ?? []} error={today.error} search={search} setSearch={setSearch} onChanged={refresh} />
       )}
     </section>
   );
@@ -99,12 +112,16 @@ export default function DossierPanel({ counterId, ticketId, token }: DossierPane
 
 function ReceiveForm({
   api,
+  token,
+  counterId,
   procedures,
   serviceIds,
   ticketId,
   onReceived,
 }: {
   api: ReturnType<typeof createApi>;
+  token: string;
+  counterId: number;
   procedures: Procedure[];
   serviceIds: number[];
   ticketId: number | null;
@@ -114,6 +131,15 @@ function ReceiveForm({
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
   const [email, setEmail] = useState('');
+  const [idNumber, setIdNumber] = useState('');
+  const [birthDate, setBirthDate] = useState('');
+  const [address, setAddress] = useState('');
+  const [channel, setChannel] = useState<SubmissionChannel>('in_person');
+  const [returnMethod, setReturnMethod] = useState<ReturnMethod>('at_hall');
+  const [ticked, setTicked] = useState<Record<string, boolean>>({});
+  const [sets, setSets] = useState(1);
+  const [scan, setScan] = useState('');
+  const [scanNote, setScanNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [linkTicket, setLinkTicket] = useState(true);
   const [eventId, setEventId] = useState(newEventId);
   const [busy, setBusy] = useState(false);
@@ -121,6 +147,26 @@ function ReceiveForm({
   const [done, setDone] = useState<DossierDetail | null>(null);
   const [print, setPrint] = useState<PrintState | null>(null);
   const ticket = useLoad(() => (ticketId ? api.get<Ticket>(`/tickets/${ticketId}`) : Promise.resolve(null)), [api, ticketId]);
+
+  const fillFrom = (card: CccdCard) => {
+    setName(card.fullName);
+    setIdNumber(card.idNumber);
+    setBirthDate(card.birthDate);
+    setAddress(card.address);
+    setScanNote({ ok: true, text: t('cccdFilled', { name: card.fullName }) });
+  };
+  const readScan = (text: string) => {
+    const parsed = parseCccdQr(text);
+    if (parsed.ok) fillFrom(parsed.card);
+    else setScanNote({ ok: false, text: t('cccdBad', { reason: parsed.reason }) });
+    setScan('');
+  };
+  // The counter's serial scanner, through its agent: the hub parses the card and sends it to this staff member only.
+  useHubEvent('cccd:scan', (e) => {
+    if (e.counterId !== counterId) return;
+    if (e.card) fillFrom(e.card);
+    else setScanNote({ ok: false, text: t('cccdBad', { reason: e.reason ?? '' }) });
+  });
 
   useHubEvent('print:status', (e) => {
     if (e.kind === 'receipt' && done && e.ref === done.code) setPrint(e.ok ? { state: 'printed' } : { state: 'failed', message: e.message });
@@ -151,6 +197,13 @@ function ReceiveForm({
         applicantName: name.trim(),
         ...(phone.trim() ? { applicantPhone: phone.trim() } : {}),
         ...(email.trim() ? { applicantEmail: email.trim() } : {}),
+        ...(idNumber.trim() ? { applicantIdNumber: idNumber.trim() } : {}),
+        ...(birthDate ? { applicantBirthDate: birthDate } : {}),
+        ...(address.trim() ? { applicantAddress: address.trim() } : {}),
+        channel,
+        returnMethod,
+        papers: (chosen.papers ?? []).filter((p) => ticked[p.name]).map((p): Paper => ({ ...p })),
+        sets,
         ...(linkTicket && ticketId ? { ticketId } : {}),
         eventId,
       };
@@ -171,6 +224,14 @@ function ReceiveForm({
     setName('');
     setPhone('');
     setEmail('');
+    setIdNumber('');
+    setBirthDate('');
+    setAddress('');
+    setChannel('in_person');
+    setReturnMethod('at_hall');
+    setTicked({});
+    setSets(1);
+    setScanNote(null);
     setProcedureId(null);
     setError(null);
     setEventId(newEventId());
@@ -192,10 +253,17 @@ function ReceiveForm({
             <dd data-testid="dossier-due">{due(done.dueAt)}</dd>
           </div>
           <div>
+            <dt>{t('lookupKey')}</dt>
+            <dd class="dp-done__code" data-testid="dossier-key">
+              {done.lookupKey}
+            </dd>
+          </div>
+          <div>
             <dt>{t('procedure')}</dt>
             <dd>{done.procedure}</dd>
           </div>
         </dl>
+        <FormButtons token={token} code={done.code} forms={['01', '06']} />
         <p class={print?.state === 'failed' ? 'dp-print is-failed' : 'dp-print'} data-testid="print-state">
           {print?.state === 'failed' ? t('printFailed', { message: print.message }) : print?.state === 'printed' ? t('printed') : t('printSent')}
         </p>
@@ -208,6 +276,28 @@ function ReceiveForm({
 
   return (
     <form class="dp-form" noValidate onSubmit={(e) => void submit(e)}>
+      <label class="dp-field dp-field--wide dp-scan">
+        <span>{t('cccdScan')}</span>
+        <input
+          value={scan}
+          data-testid="cccd-scan"
+          autoComplete="off"
+          spellcheck={false}
+          placeholder={t('cccdScanHint')}
+          onInput={(e) => setScan(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              if (scan.trim()) readScan(scan);
+            }
+          }}
+        />
+        {scanNote ? (
+          <small class={scanNote.ok ? 'dp-hint dp-scan__ok' : 'dp-hint dp-scan__bad'} role={scanNote.ok ? 'status' : 'alert'} data-testid="cccd-note">
+            {scanNote.text}
+          </small>
+        ) : null}
+      </label>
       <label class="dp-field dp-field--wide">
         <span>{t('procedure')}</span>
         <select value={procedureId ?? ''} onChange={(e) => setProcedureId(Number(e.currentTarget.value) || null)} data-testid="procedure" required>
@@ -239,8 +329,83 @@ function ReceiveForm({
       </label>
       <label class="dp-field dp-field--wide">
         <span>{t('applicantName')}</span>
-        <input value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={120} autoComplete="off" required data-testid="applicant-name" />
+        <input
+          value={name}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            // A keyboard-wedge scanner typing a CCCD QR into this field: read it as a card once it is whole.
+            const card = looksLikeCccd(v) ? parseCccdQr(v) : null;
+            if (card?.ok) fillFrom(card.card);
+            else setName(v);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && looksLikeCccd(name)) {
+              e.preventDefault();
+              readScan(name);
+              setName('');
+            }
+          }}
+          maxLength={400}
+          autoComplete="off"
+          required
+          data-testid="applicant-name"
+        />
       </label>
+      <label class="dp-field">
+        <span>
+          {t('idNumber')} <em>{t('optional')}</em>
+        </span>
+        <input value={idNumber} onInput={(e) => setIdNumber(e.currentTarget.value)} maxLength={12} inputMode="numeric" autoComplete="off" data-testid="applicant-id" />
+      </label>
+      <label class="dp-field">
+        <span>
+          {t('birthDate')} <em>{t('optional')}</em>
+        </span>
+        <input type="date" value={birthDate} onInput={(e) => setBirthDate(e.currentTarget.value)} data-testid="applicant-birth" />
+      </label>
+      <label class="dp-field dp-field--wide">
+        <span>
+          {t('address')} <em>{t('optional')}</em>
+        </span>
+        <input value={address} onInput={(e) => setAddress(e.currentTarget.value)} maxLength={300} autoComplete="off" data-testid="applicant-address" />
+      </label>
+      <label class="dp-field">
+        <span>{t('channel')}</span>
+        <select value={channel} onChange={(e) => setChannel(e.currentTarget.value as SubmissionChannel)} data-testid="channel">
+          {(['in_person', 'online', 'postal'] as const).map((c) => (
+            <option key={c} value={c}>
+              {t(`channel_${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="dp-field">
+        <span>{t('returnMethod')}</span>
+        <select value={returnMethod} onChange={(e) => setReturnMethod(e.currentTarget.value as ReturnMethod)} data-testid="return-method">
+          {(['at_hall', 'postal'] as const).map((c) => (
+            <option key={c} value={c}>
+              {t(`return_${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {chosen && chosen.papers.length ? (
+        <fieldset class="dp-field dp-field--wide dp-papers" data-testid="papers">
+          <legend>{t('papers')}</legend>
+          {chosen.papers.map((p) => (
+            <label key={p.name} class="dp-check">
+              <input type="checkbox" checked={!!ticked[p.name]} onChange={(e) => setTicked({ ...ticked, [p.name]: e.currentTarget.checked })} />
+              <span>
+                {p.name} <em>({t('paperCounts', { o: p.originals, c: p.copies })})</em>
+              </span>
+            </label>
+          ))}
+          <label class="dp-sets">
+            <span>{t('sets')}</span>
+            <input type="number" min={1} max={100} value={sets} onInput={(e) => setSets(Math.max(1, Number(e.currentTarget.value) || 1))} />
+          </label>
+        </fieldset>
+      ) : null}
       <label class="dp-field">
         <span>
           {t('applicantPhone')} <em>{t('optional')}</em>
@@ -280,6 +445,8 @@ function ReceiveForm({
 
 function TodayList({
   api,
+  token,
+  day,
   items,
   error,
   search,
@@ -287,6 +454,8 @@ function TodayList({
   onChanged,
 }: {
   api: ReturnType<typeof createApi>;
+  token: string;
+  day: string | null;
   items: DossierSummary[];
   error: unknown;
   search: string;
@@ -296,17 +465,45 @@ function TodayList({
   const [editing, setEditing] = useState<string | null>(null);
   const [status, setStatus] = useState<DossierStatus | ''>('');
   const [note, setNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState('');
+  const [forCitizen, setForCitizen] = useState(false);
+  const [newDue, setNewDue] = useState('');
+  const [extendFor, setExtendFor] = useState<string | null>(null);
+  const [detail, setDetail] = useState<DossierDetail | null>(null);
   const [busy, setBusy] = useState(false);
   const [flash, setFlash] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const move = async (code: string, to: DossierStatus, withNote: string) => {
+  const missingList = (): MissingPaper[] =>
+    missing
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((line) => {
+        const i = line.indexOf(':');
+        return i > 0 ? { name: line.slice(0, i).trim(), reason: line.slice(i + 1).trim() || '—' } : { name: line, reason: '—' };
+      });
+  const open = async (code: string) => {
+    if (editing === code) {
+      setEditing(null);
+      return;
+    }
+    setEditing(code);
+    setDetail(null);
+    setDetail(await api.get<DossierDetail>(`/dossiers/${encodeURIComponent(code)}/detail`).catch(() => null));
+  };
+  const move = async (code: string, to: DossierStatus | 'extended', withNote: string) => {
     setBusy(true);
     try {
       const d = await api.post<DossierDetail>(`/dossiers/${encodeURIComponent(code)}/events`, {
         status: to,
-        ...(withNote.trim() ? { note: withNote.trim() } : {}),
+        ...(withNote.trim() ? { note: withNote.trim(), forCitizen } : {}),
+        ...((to === 'rejected' || to === 'suspended' || to === 'extended') && reason.trim() ? { reason: reason.trim() } : {}),
+        ...(to === 'supplement_required' ? { missingPapers: missingList() } : {}),
+        ...(to === 'extended' && newDue ? { newDueAt: new Date(`${newDue}T17:00:00+07:00`).toISOString() } : {}),
         eventId: newEventId(),
       });
+      setExtendFor(null);
       setFlash({ ok: true, text: to === 'returned' ? t('handedBack', { code }) : t('updated', { code, status: statusLabel(d.status) }) });
       setEditing(null);
       onChanged();
@@ -324,6 +521,11 @@ function TodayList({
         <Button size="sm" variant="secondary" onClick={onChanged}>
           {t('refresh')}
         </Button>
+        {day ? (
+          <Button size="sm" variant="ghost" data-testid="register" onClick={() => void openPdf(token, `/dossiers/register.pdf?from=${day}&to=${day}`, `so-theo-doi-${day}.pdf`)}>
+            {t('register')}
+          </Button>
+        ) : null}
       </div>
       {flash ? (
         <div class={`hh-alert ${flash.ok ? 'hh-alert--info' : 'hh-alert--error'}`} role={flash.ok ? 'status' : 'alert'} data-testid="dossier-flash">
@@ -361,9 +563,13 @@ function TodayList({
                   variant="secondary"
                   disabled={busy}
                   onClick={() => {
-                    setEditing(editing === d.code ? null : d.code);
+                    void open(d.code);
                     setStatus(d.nextStatuses[0] ?? '');
                     setNote('');
+                    setReason('');
+                    setMissing('');
+                    setForCitizen(false);
+                    setExtendFor(null);
                   }}
                 >
                   {t('update')}
@@ -393,15 +599,53 @@ function TodayList({
                 <label class="dp-field dp-field--grow">
                   <span>{t('note')}</span>
                   <input value={note} maxLength={1000} placeholder={t('notePlaceholder')} onInput={(e) => setNote(e.currentTarget.value)} data-testid="status-note" />
+                  <label class="dp-check">
+                    <input type="checkbox" checked={forCitizen} onChange={(e) => setForCitizen(e.currentTarget.checked)} data-testid="for-citizen" />
+                    <span>{t('forCitizen')}</span>
+                  </label>
                 </label>
+                {status === 'rejected' || status === 'suspended' || extendFor === d.code ? (
+                  <label class="dp-field dp-field--grow">
+                    <span>{t('reason')}</span>
+                    <input value={reason} maxLength={1000} onInput={(e) => setReason(e.currentTarget.value)} data-testid="status-reason" />
+                  </label>
+                ) : null}
+                {status === 'supplement_required' && extendFor !== d.code ? (
+                  <label class="dp-field dp-field--wide">
+                    <span>{t('missingPapers')}</span>
+                    <textarea rows={3} value={missing} maxLength={4000} onInput={(e) => setMissing(e.currentTarget.value)} data-testid="missing-papers" />
+                  </label>
+                ) : null}
+                {extendFor === d.code ? (
+                  <label class="dp-field">
+                    <span>{t('newDue')}</span>
+                    <input type="date" value={newDue} onInput={(e) => setNewDue(e.currentTarget.value)} data-testid="new-due" />
+                  </label>
+                ) : null}
                 <div class="dp-edit__buttons">
                   <Button type="submit" size="sm" disabled={busy || !status}>
                     {t('save')}
                   </Button>
+                  {d.overdue && extendFor !== d.code ? (
+                    <Button size="sm" variant="secondary" onClick={() => setExtendFor(d.code)} data-testid="extend">
+                      {t('extend')}
+                    </Button>
+                  ) : null}
+                  {extendFor === d.code ? (
+                    <Button size="sm" variant="primary" disabled={busy || !reason.trim() || !newDue} onClick={() => void move(d.code, 'extended', note)}>
+                      {t('extend')}
+                    </Button>
+                  ) : null}
                   <Button size="sm" variant="ghost" onClick={() => setEditing(null)}>
                     {t('cancel')}
                   </Button>
                 </div>
+                {detail && detail.code === d.code ? (
+                  <div class="dp-field--wide">
+                    {detail.supplementRounds > 0 ? <small class="dp-hint">{t('supplementRounds', { n: detail.supplementRounds })}</small> : null}
+                    <FormButtons token={token} code={d.code} forms={formsFor(detail)} />
+                  </div>
+                ) : null}
               </form>
             ) : null}
           </li>
