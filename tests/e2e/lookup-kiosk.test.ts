@@ -102,7 +102,6 @@ describe('lookup kiosk and public lookup page (Chromium)', () => {
 
     // The receipt's barcode carries the key: the masked name and the notes for the citizen.
     await wedgeScan(page, `${ready.code}/${ready.lookupKey}`);
-    const dossier = page.getByTestId('dossier');
     await page.getByTestId('applicant').waitFor(WAIT);
     expect(await page.getByTestId('status').textContent()).toBe('Đã có kết quả, chờ trả');
     expect(await page.getByTestId('next-step').textContent()).toContain('Hồ sơ đã có kết quả – mời đến quầy số 3 nhận kết quả.');

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
+import { seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { createPool, type Db } from '../../server/db/pool.js';
 import { migrate } from '../../server/db/migrate.js';
