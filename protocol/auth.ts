@@ -1,6 +1,6 @@
 /** Auth and users: staff log in with a password and get a bearer token. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Name } from './common.js';
+import { Id, Name, OptionalName } from './common.js';
 
 export const Role = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('staff')]);
 export type Role = Static<typeof Role>;
@@ -38,7 +38,7 @@ export const CreateUserBody = Type.Object(
     password: Type.String({ minLength: 8, maxLength: 256 }),
     name: Name(120),
     role: Role,
-    title: Type.Optional(Type.String({ maxLength: 120 })),
+    title: Type.Optional(OptionalName(120)),
   },
   { additionalProperties: false },
 );
@@ -55,8 +55,8 @@ export type CreateUserBody = Static<typeof CreateUserBody>;
  */
 export const UpdateUserBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120, pattern: '^[^\\x00-\\x1F\\x7F]*\\S[^\\x00-\\x1F\\x7F]*$' })),
-    title: Type.Optional(Type.Union([Type.String({ maxLength: 120, pattern: '^[^\\x00-\\x1F\\x7F]*$' }), Type.Null()])),
+    name: Type.Optional(Name(120)),
+    title: Type.Optional(Type.Union([OptionalName(120), Type.Null()])),
     role: Type.Optional(Role),
     active: Type.Optional(Type.Boolean()),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),

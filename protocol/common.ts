@@ -27,8 +27,21 @@ export type IdParams = Static<typeof IdParams>;
 /** An ISO-8601 timestamp string. */
 export const Timestamp = Type.String({ format: 'date-time' });
 
-/** Short human text: trimmed by the UI, bounded here. */
-export const Name = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
+/**
+ * Characters no name may hold: C0 and C1 control characters (ESC, GS, CR, LF… would reach printers and LED
+ * displays as commands), DEL, and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069) that reorder what a screen or a printed ticket shows.
+ */
+const NOT_IN_NAME = '\\x00-\\x1F\\x7F-\\x9F\\u202A-\\u202E\\u2066-\\u2069';
+
+/** The one rule for a name (service, counter, department, user, device, hall) on create and on edit: one line, at least one visible character. */
+export const Name = (maxLength = 200) => Type.String({ minLength: 1, maxLength, pattern: `^[^${NOT_IN_NAME}]*\\S[^${NOT_IN_NAME}]*$` });
+
+/** An optional second name or title: the same characters as a name, possibly empty. */
+export const OptionalName = (maxLength = 200) => Type.String({ maxLength, pattern: `^[^${NOT_IN_NAME}]*$` });
+
+/** True when a name holds a character that `Name` refuses (for text that did not come through a schema). */
+export const hasForbiddenNameChars = (text: string): boolean => new RegExp(`[${NOT_IN_NAME}]`, 'u').test(text);
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

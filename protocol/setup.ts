@@ -1,6 +1,6 @@
 /** Hall set-up: the hall, its departments, services and counters. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Id, Name, Nullable } from './common.js';
+import { Id, Name, Nullable, OptionalName } from './common.js';
 
 export const Hall = Type.Object({
   id: Id,
@@ -19,11 +19,10 @@ export const Hall = Type.Object({
 });
 export type Hall = Static<typeof Hall>;
 
-/** One line of text: no control characters, at least one visible character. */
-const LINE_PATTERN = '^[^\\x00-\\x1F\\x7F]*\\S[^\\x00-\\x1F\\x7F]*$';
-const TextLine = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: LINE_PATTERN });
+/** One line of text: the name rule of common.ts. */
+const TextLine = Name;
 /** An optional line of text: empty or null removes it. */
-const OptionalLine = (maxLength: number) => Type.Union([Type.String({ maxLength, pattern: '^[^\\x00-\\x1F\\x7F]*$' }), Type.Null()]);
+const OptionalLine = (maxLength: number) => Type.Union([OptionalName(maxLength), Type.Null()]);
 
 /**
  * The hall's own settings (`halls.settings`), each with its default filled in. Voice fields live in the same
@@ -116,7 +115,7 @@ export const Department = Type.Object({ id: Id, name: Type.String(), nameEn: Nul
 export type Department = Static<typeof Department>;
 
 export const CreateDepartmentBody = Type.Object(
-  { name: Name(200), nameEn: Type.Optional(Type.String({ maxLength: 200 })) },
+  { name: Name(200), nameEn: Type.Optional(OptionalName(200)) },
   { additionalProperties: false },
 );
 export type CreateDepartmentBody = Static<typeof CreateDepartmentBody>;
@@ -146,7 +145,7 @@ export type Service = Static<typeof Service>;
 export const CreateServiceBody = Type.Object(
   {
     name: Name(200),
-    nameEn: Type.Optional(Type.String({ maxLength: 200 })),
+    nameEn: Type.Optional(OptionalName(200)),
     prefix: Type.String({ maxLength: 3, pattern: '^[A-Z]{0,3}$' }),
     numberStart: Type.Optional(Type.Integer({ minimum: 0, maximum: 99999 })),
     numberEnd: Type.Optional(Type.Integer({ minimum: 1, maximum: 99999 })),

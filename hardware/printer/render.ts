@@ -62,9 +62,17 @@ function rasterItem(block: Block): RasterItem {
   }
 }
 
+/**
+ * Text sent to the printer as characters keeps no control bytes (ESC, GS, CR, LF… would be commands: a `GS V`
+ * in a name cuts the ticket) nor bidi controls; the layout's own commands are added around it.
+ */
+export function printableText(text: string): string {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/gu, '');
+}
+
 /** Splits a line into pieces of at most `width` characters, at spaces when it can. */
 function wrapChars(text: string, width: number): string[] {
-  const chars = [...text.normalize('NFC')];
+  const chars = [...printableText(text).normalize('NFC')];
   const out: string[] = [];
   while (chars.length > width) {
     let cut = chars.lastIndexOf(' ', width);
@@ -111,11 +119,12 @@ function nativeBlock(p: Printer, block: Block, profile: PrinterProfile): void {
       return;
     }
     case 'number': {
-      const times = Math.max(1, Math.min(profile.type === 'star' ? 6 : 7, Math.floor(profile.columns / Math.max(1, block.text.length))));
+      const text = printableText(block.text);
+      const times = Math.max(1, Math.min(profile.type === 'star' ? 6 : 7, Math.floor(profile.columns / Math.max(1, text.length))));
       p.alignCenter();
       p.bold(true);
       setSize(p, profile, times);
-      p.println(block.text);
+      p.println(text);
       setSize(p, profile, 1);
       p.bold(false);
       return;
