@@ -157,6 +157,7 @@ export async function renderBlocks(blocks: Block[], profile: PrinterProfile, sta
     width: profile.columns,
   });
   const constant = new Set([...STATIC_TEXT, ...staticTexts]);
+  blocks = blocks.map((b) => (b.kind === 'text' || b.kind === 'number' ? { ...b, text: printableText(b.text) } : b));
   p.append(Buffer.from([0x1b, 0x40])); // ESC @: initialise (the same on EPSON and STAR)
   if (profile.text === 'cp1258') p.append(Buffer.from(profile.type === 'star' ? [0x1b, 0x1d, 0x74, profile.codePage] : [0x1b, 0x74, profile.codePage]));
 
