@@ -23,6 +23,9 @@ import { registerErrorHandlers } from './http/errors.js';
 import { registerScreens } from './screens/screens.js';
 import { registerHealthCheck, type EmbeddedState } from './http/health.js';
 import { installRequestScopes } from './requests/requests.plugin.js';
+import { completeOperation, strictValidation } from './http/contract.js';
+import { trustProxyOption } from './http/proxy.js';
+import { childLoggerFactory } from './http/log.js';
 
 export interface RouteAccess {
   method: string;
@@ -67,11 +70,14 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     pluginTimeout: 60_000,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     forceCloseConnections: true,
+    trustProxy: trustProxyOption(opts.config.trustProxy),
+    childLoggerFactory,
     return503OnClosing: true,
     frameworkErrors: (err, _req, reply) => {
       void (reply as unknown as FastifyReply).code(err.statusCode ?? 400).send({ error: { code: err.statusCode === 414 ? 'uri_too_long' : 'bad_request', message: `Đường dẫn không hợp lệ / ${err.message}` } });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  strictValidation(app);
 
   const hub = createHub(opts.config, opts.db, app.log);
   const realtime = startRealtime(hub, app.server, () => app.forgetAllTokens());
@@ -82,7 +88,8 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
     registerErrorHandlers(app);
     await app.register(fastifySwagger, {
       openapi: {
-        info: { title: 'Hall Hub API', version: '1.0.0', description: 'The real-time floor system of a one-stop public-service hall.' },
+        info: { title: 'Hall Hub API', version: '1.0.0', description: 'The real-time floor system of a one-stop public-service hall.', license: { name: 'UNLICENSED' } },
+        servers: [{ url: opts.config.publicUrl, description: 'this hub (PUBLIC_URL)' }],
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         security: [{ bearer: [] }],
       },
@@ -116,6 +123,7 @@ export async function buildApp(opts: { config: Config; db: Db; logger?: FastifyB
         route.preHandler = handlers.filter((h) => !isGuard(h));
         route.preValidation = [...handlers.filter(isGuard), ...[route.preValidation ?? []].flat()];
       }
+      completeOperation(route, rule !== null);
       if (!route.url.startsWith('/api/v1/')) return;
       for (const method of [route.method].flat()) {
         if (method === 'HEAD') continue;
