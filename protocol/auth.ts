@@ -13,8 +13,14 @@ export const User = Type.Object({
   title: Type.Optional(Type.String()),
   /** false: the account is disabled (cannot sign in; its sessions were ended). */
   active: Type.Boolean(),
+  /** In the staff list: true while some address is refused for this account after too many wrong passwords. */
+  loginLocked: Type.Optional(Type.Boolean()),
 });
 export type User = Static<typeof User>;
+
+/** `DELETE /api/v1/users/:id/lock` (admin): the account's failed logins are forgotten, every address may try again. */
+export const ClearLoginLockReply = Type.Object({ cleared: Type.Integer({ minimum: 0, description: 'failed logins forgotten' }) });
+export type ClearLoginLockReply = Static<typeof ClearLoginLockReply>;
 
 export const LoginBody = Type.Object(
   {

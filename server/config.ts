@@ -3,6 +3,7 @@ import { voiceConfig, type VoiceConfig } from './voice/voice.config.js';
 import { serialConfig, type SerialConfig } from './serial/serial.config.js';
 import { healthConfig, type HealthConfig } from './devices/health.config.js';
 import { requestsConfig, type RequestsConfig } from './requests/requests.config.js';
+import { parseTrustProxy, type ProxyEntry } from './http/proxy.js';
 
 /** Voice, serial devices and device health add their fields from their own modules. */
 export interface Config extends VoiceConfig, SerialConfig, HealthConfig, RequestsConfig {
@@ -41,6 +42,10 @@ export interface Config extends VoiceConfig, SerialConfig, HealthConfig, Request
   lookupMissesPerHour: number;
   lookupDevicePerMinute: number;
   lookupDeviceMissesPerHour: number;
+  /** `TRUST_PROXY`: the reverse proxies whose `X-Forwarded-For` gives the client's address (none by default). */
+  trustProxy: ProxyEntry[];
+  /** `WEBHOOK_ALLOW_HOSTS`: hosts or addresses a webhook may reach although they are loopback, link-local or the hub's own. */
+  webhookAllowHosts: string[];
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -92,5 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lookupMissesPerHour: int('LOOKUP_MISSES_PER_HOUR', env.LOOKUP_MISSES_PER_HOUR, 20, 1, 1_000_000),
     lookupDevicePerMinute: int('LOOKUP_DEVICE_PER_MINUTE', env.LOOKUP_DEVICE_PER_MINUTE, 600, 1, 1_000_000),
     lookupDeviceMissesPerHour: int('LOOKUP_DEVICE_MISSES_PER_HOUR', env.LOOKUP_DEVICE_MISSES_PER_HOUR, 300, 1, 1_000_000),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    webhookAllowHosts: (env.WEBHOOK_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean),
   };
 }

@@ -12,13 +12,23 @@ import { firstHall, insertHall } from './admin/setup.repo.js';
 import { seedDemoHall, DEMO_STAFF_PASSWORD, type DemoHall } from './demo/seed.js';
 import { AuthService } from './auth/auth.service.js';
 import { buildApp } from './app.js';
+import { redactUrl } from './http/log.js';
 
 const nodeCheck = checkNode();
 if (!nodeCheck.ok) {
-  process.stderr.write(`${nodeCheck.message}\n`);
+  process.stderr.write(`${nodeCheck.message}
+`);
   process.exit(1);
 }
-const config = loadConfig();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    process.stderr.write(`Hall Hub cannot start: ${(err as Error).message}
+`);
+    process.exit(1);
+  }
+})();
 const log = pino({ level: config.logLevel });
 if (nodeCheck.warning) log.warn(nodeCheck.warning);
 
@@ -140,7 +150,7 @@ if (demo) {
     `  staff console  ${base}/staff/   staff: ${demo.staff.map((s) => `${s.username} (quầy ${s.counterNumber})`).join(', ')}, manager: quanly — password ${DEMO_STAFF_PASSWORD}`,
   );
 }
-log.info(lines.join('\n'));
+log.info(redactUrl(lines.join('\n')));
 process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
 let stopping = false;

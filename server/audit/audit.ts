@@ -30,10 +30,11 @@ export class AuditLog {
     const p = req.principal;
     if (status >= 400 && !p) return;
     const route = req.routeOptions.url ?? req.url.split('?')[0]!;
-    if (route === '/api/v1/auth/login' && status >= 400) return;
+    // Logins are recorded by the auth service, in the account's hall, failures and locks included.
+    if (route === '/api/v1/auth/login') return;
     this.record({
       hallId: p?.hallId ?? null,
-      ...(p ? actorOf(p) : { actorType: route === '/api/v1/auth/login' ? 'user' : 'anonymous', actorId: null, actorName: loginName(req) }),
+      ...(p ? actorOf(p) : { actorType: 'anonymous', actorId: null, actorName: null }),
       action: `${req.method} ${route}`,
       target: Object.keys((req.params as object) ?? {}).length ? JSON.stringify(req.params) : null,
       status,
@@ -94,11 +95,6 @@ export class AuditLog {
     await this.flush();
     if (this.buffer.length) this.log.error({ entries: this.buffer.length }, 'hub stopping while the database is away: audit entries not written');
   }
-}
-
-function loginName(req: FastifyRequest): string | null {
-  const body = req.body as { username?: unknown } | undefined;
-  return typeof body?.username === 'string' ? body.username.slice(0, 64) : null;
 }
 
 /** The audit log's actor fields for a signed-in user or a device. */

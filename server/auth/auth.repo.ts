@@ -66,11 +66,14 @@ export async function findDeviceByTokenHash(db: Queryable, tokenHash: string): P
   return rows[0] ?? null;
 }
 
-export async function recentLoginFailures(db: Queryable, username: string, ip: string, minutes: number): Promise<{ username: number; ip: number }> {
-  const { rows } = await db.query<{ username: number; ip: number }>(
-    `SELECT (SELECT count(*)::int FROM login_failures WHERE username = $1 AND at > now() - make_interval(mins => $3)) AS username,
-            (SELECT count(*)::int FROM login_failures WHERE ip = $2 AND at > now() - make_interval(mins => $3)) AS ip`,
-    [username, ip, minutes],
+/** Failed logins within the last `minutes`: of this account from this address, of this account from anywhere, and of this address for any account. */
+export async function recentLoginFailures(db: Queryable, username: string, ip: string, minutes: number): Promise<{ pair: number; account: number; ip: number }> {
+  const { rows } = await db.query<{ pair: number; account: number; ip: number }>(
+    `SELECT count(*) FILTER (WHERE username = $1 AND ip = $2)::int AS pair,
+            count(*) FILTER (WHERE username = $1)::int AS account,
+            count(*) FILTER (WHERE ip = $2)::int AS ip
+       FROM login_failures WHERE (username = $1 OR ip = $2) AND at > now() - make_interval(mins => $3)`,
+    [username.slice(0, 64), ip, minutes],
   );
   return rows[0]!;
 }
@@ -79,8 +82,32 @@ export async function insertLoginFailure(db: Queryable, username: string, ip: st
   await db.query('INSERT INTO login_failures (username, ip) VALUES ($1, $2)', [username.slice(0, 64), ip]);
 }
 
-export async function clearLoginFailures(db: Queryable, username: string): Promise<void> {
-  await db.query('DELETE FROM login_failures WHERE username = $1', [username]);
+/** Forgets the failures of an account from one address (after a right password from there). */
+export async function clearLoginFailures(db: Queryable, username: string, ip: string): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE username = $1 AND ip = $2', [username, ip]);
+}
+
+/** Forgets every failure of an account (an admin clearing its lock); returns how many. */
+export async function clearAccountFailures(db: Queryable, username: string): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM login_failures WHERE username = $1', [username]);
+  return rowCount ?? 0;
+}
+
+/** The accounts of a hall with an address locked out now (`threshold` failures from one address within `minutes`). */
+export async function lockedUsernames(db: Queryable, hallId: number, threshold: number, minutes: number): Promise<Set<string>> {
+  const { rows } = await db.query<{ username: string }>(
+    `SELECT DISTINCT f.username FROM login_failures f JOIN users u ON u.username = f.username AND u.hall_id = $1
+      WHERE f.at > now() - make_interval(mins => $3)
+      GROUP BY f.username, f.ip HAVING count(*) >= $2`,
+    [hallId, threshold, minutes],
+  );
+  return new Set(rows.map((r) => r.username));
+}
+
+/** A user of the hall by id. */
+export async function findUser(db: Queryable, hallId: number, id: number): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE hall_id = $1 AND id = $2', [hallId, id]);
+  return rows[0] ?? null;
 }
 
 /** Revokes all live sessions of a user of the hall; null when the user is not in that hall. */

@@ -9,8 +9,28 @@ import type { Principal } from './principal.js';
 import type { EventBus } from '../events.js';
 
 export const LOGIN_WINDOW_MINUTES = 15;
-const MAX_FAILURES_PER_USERNAME = 10;
+/** Wrong passwords for one account from one address before that address is refused for that account. */
+export const MAX_FAILURES_PER_ADDRESS = 10;
 const MAX_FAILURES_PER_IP = 50;
+
+/**
+ * The wait before an account's password is checked, growing with its recent failures from every address: none
+ * below 10, then 250 ms doubling every 10 failures up to 4 s. A flood slows the account down; it never refuses it.
+ */
+export function loginDelayMs(accountFailures: number): number {
+  if (accountFailures < 10) return 0;
+  return Math.min(4000, 250 * 2 ** Math.floor((accountFailures - 10) / 10));
+}
+
+/** What a login attempt leaves in the audit log of the account's hall (null: no such account). */
+export interface LoginAudit {
+  hallId: number | null;
+  userId: number | null;
+  username: string;
+  ip: string;
+  action: 'LOGIN' | 'LOGIN FAILED' | 'LOGIN LOCKED' | 'LOGIN REFUSED';
+  status: 200 | 401 | 429;
+}
 
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 
@@ -26,22 +46,33 @@ export class AuthService {
     private readonly bus: EventBus | null = null,
   ) {}
 
-  /** Checks the password; too many recent failures for the username or the address → 429 before checking. */
-  async login(username: string, password: string, ip: string): Promise<LoginReply> {
+  /**
+   * Checks the password. Failures count per account and address: an address with 10 recent failures for an
+   * account is refused (429) for that account, other addresses are not; the account's failures from everywhere
+   * only slow its attempts down (`loginDelayMs`). Every attempt is reported to `audit` after it is recorded.
+   */
+  async login(username: string, password: string, ip: string, audit: (entry: LoginAudit) => void = () => undefined): Promise<LoginReply> {
     const failures = await repo.recentLoginFailures(this.db, username, ip, LOGIN_WINDOW_MINUTES);
-    if (failures.username >= MAX_FAILURES_PER_USERNAME || failures.ip >= MAX_FAILURES_PER_IP) {
-      throw new HubError(429, 'rate_limited', `Đăng nhập sai quá nhiều lần: hãy thử lại sau ${LOGIN_WINDOW_MINUTES} phút / too many failed logins, retry later`);
-    }
     const user = await repo.findUserByUsername(this.db, username);
+    const who = { hallId: user?.hall_id ?? null, userId: user?.id ?? null, username: username.slice(0, 64), ip };
+    if (failures.pair >= MAX_FAILURES_PER_ADDRESS || failures.ip >= MAX_FAILURES_PER_IP) {
+      audit({ ...who, action: 'LOGIN REFUSED', status: 429 });
+      throw new HubError(429, 'rate_limited', `Đăng nhập sai quá nhiều lần từ máy này: hãy thử lại sau ${LOGIN_WINDOW_MINUTES} phút hoặc nhờ quản trị viên mở khóa / too many failed logins from this address, retry later or ask an admin to clear the lock`);
+    }
+    const delay = loginDelayMs(failures.account);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const ok = user?.active ? await argon2.verify(user.password_hash, password).catch(() => false) : false;
     if (!user || !ok) {
       await repo.insertLoginFailure(this.db, username, ip);
+      audit({ ...who, action: 'LOGIN FAILED', status: 401 });
+      if (failures.pair + 1 === MAX_FAILURES_PER_ADDRESS) audit({ ...who, action: 'LOGIN LOCKED', status: 429 });
       throw unauthorized('Sai tên đăng nhập hoặc mật khẩu / wrong username or password');
     }
-    await repo.clearLoginFailures(this.db, username);
+    if (failures.pair > 0) await repo.clearLoginFailures(this.db, username, ip);
     const token = newToken('u');
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
     await repo.insertSession(this.db, hashToken(token), user.id, expiresAt);
+    audit({ ...who, action: 'LOGIN', status: 200 });
     return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, name: user.name, role: user.role } };
   }
 
@@ -120,7 +151,15 @@ export class AuthService {
   }
 
   async listUsers(hallId: number): Promise<User[]> {
-    return (await repo.listUsers(this.db, hallId)).map(userView);
+    const locked = await repo.lockedUsernames(this.db, hallId, MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW_MINUTES);
+    return (await repo.listUsers(this.db, hallId)).map((u) => ({ ...userView(u), loginLocked: locked.has(u.username) }));
+  }
+
+  /** Clears an account's login lock: its failed logins from every address are forgotten. */
+  async clearLoginLock(hallId: number, userId: number): Promise<number> {
+    const user = await repo.findUser(this.db, hallId, userId);
+    if (!user) throw notFound(`Không có người dùng số ${userId}`);
+    return repo.clearAccountFailures(this.db, user.username);
   }
 
   /** First boot: the `admin` account, with the given password or a random one to print once. */

@@ -12,7 +12,7 @@ export function dossiersFeature({ hub }: FeatureContext): Feature {
   const worker = new OutboxWorker(hub.db, hub.config, hub.log);
   const dossiers = new DossiersService(hub.db, hub.bus, hub.config, hub.log, () => worker.kick());
   const limiter = new LookupLimiter(hub.db, hub.config);
-  const integrations = new IntegrationsService(hub.db);
+  const integrations = new IntegrationsService(hub.db, hub.config.webhookAllowHosts);
   let prune: NodeJS.Timeout | null = null;
 
   return {

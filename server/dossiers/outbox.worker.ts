@@ -37,7 +37,7 @@ export class OutboxWorker {
 
   constructor(
     private readonly db: Db,
-    private readonly config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'smsGatewayUrl' | 'outboxPollMs' | 'outboxRetryBaseMs' | 'outboxRetryMaxMs'>,
+    private readonly config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'smsGatewayUrl' | 'outboxPollMs' | 'outboxRetryBaseMs' | 'outboxRetryMaxMs' | 'webhookAllowHosts'>,
     private readonly log: FastifyBaseLogger,
   ) {
     this.mailer = config.smtpUrl ? new Mailer(config.smtpUrl, config.mailFrom) : null;
@@ -142,6 +142,7 @@ export class OutboxWorker {
           deliveryId: p.deliveryId,
           event: (JSON.parse(p.body) as { type: string }).type,
           timeoutMs: SEND_TIMEOUT_MS,
+          allowHosts: this.config.webhookAllowHosts,
         });
       case 'email':
         if (!this.mailer) throw new Error('SMTP_URL is not set');

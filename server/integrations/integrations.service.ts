@@ -1,7 +1,8 @@
 /** Keys of outside systems: created by an admin (shown once), sent as `X-Api-Key`, kept only as a hash. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/pool.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { webhookHostProblem } from './webhook-hosts.js';
 import type { CreatedIntegration, CreateIntegrationBody, Integration } from '../../protocol/index.js';
 import * as repo from './integrations.repo.js';
 
@@ -17,9 +18,15 @@ export interface IntegrationPrincipal {
 export class IntegrationsService {
   private readonly cache = new Map<string, { value: IntegrationPrincipal | null; until: number }>();
 
-  constructor(private readonly db: Db) {}
+  /** `webhookAllowHosts`: hosts a webhook may reach although they are loopback, link-local or the hub's own. */
+  constructor(
+    private readonly db: Db,
+    private readonly webhookAllowHosts: readonly string[] = [],
+  ) {}
 
   async create(hallId: number, body: CreateIntegrationBody): Promise<CreatedIntegration> {
+    const problem = body.webhookUrl ? await webhookHostProblem(body.webhookUrl, this.webhookAllowHosts) : null;
+    if (problem) throw badRequest(`Không gửi webhook tới ${problem} (thêm vào WEBHOOK_ALLOW_HOSTS nếu đúng là nơi nhận)`, 'webhook_host_refused');
     const key = `ik_${randomBytes(32).toString('base64url')}`;
     const webhookSecret = `whsec_${randomBytes(32).toString('base64url')}`;
     const row = await repo.insertKey(this.db, {

@@ -1,4 +1,5 @@
 /** Signed webhooks: `X-HallHub-Signature: sha256=<hex HMAC-SHA256 of the raw body with the integration's secret>`. */
+import { webhookHostProblem } from './webhook-hosts.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-hallhub-signature';
@@ -14,7 +15,9 @@ export function verifySignature(secret: string, body: string, header: string | u
 }
 
 /** POSTs one delivery; resolves on a 2xx, rejects with the reason otherwise. */
-export async function deliverWebhook(d: { url: string; secret: string; body: string; deliveryId: string; event: string; timeoutMs: number }): Promise<void> {
+export async function deliverWebhook(d: { url: string; secret: string; body: string; deliveryId: string; event: string; timeoutMs: number; allowHosts: readonly string[] }): Promise<void> {
+  const problem = await webhookHostProblem(d.url, d.allowHosts);
+  if (problem) throw new Error(`webhook host refused: ${problem}`);
   const res = await fetch(d.url, {
     method: 'POST',
     headers: {

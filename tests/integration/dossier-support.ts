@@ -6,7 +6,7 @@ import { api, login, startTestHub, type TestHub } from '../helpers/hub.js';
 
 /** The whole hub with fast outbox retries and the given config overrides (e.g. smtpUrl). */
 export function startDossierHub(opts: { url: string; db?: Db; config?: Partial<Config> }): Promise<TestHub> {
-  return startTestHub({ ...opts, config: { outboxPollMs: 50, outboxRetryBaseMs: 50, outboxRetryMaxMs: 400, ...opts.config } });
+  return startTestHub({ ...opts, config: { webhookAllowHosts: ['127.0.0.1'], outboxPollMs: 50, outboxRetryBaseMs: 50, outboxRetryMaxMs: 400, ...opts.config } });
 }
 
 /** Logs `username` in and opens the counter with that number; returns the token and the counter id. */
