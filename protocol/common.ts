@@ -35,7 +35,7 @@ export const Timestamp = Type.String({ format: 'date-time' });
 const NOT_IN_NAME = '\\x00-\\x1F\\x7F-\\x9F\\u202A-\\u202E\\u2066-\\u2069';
 
 /** The one rule for a name (service, counter, department, user, device, hall) on create and on edit: one line, at least one visible character. */
-export const Name = (maxLength = 200) => Type.String({ minLength: 1, maxLength, pattern: `^[^${NOT_IN_NAME}]*\\S[^${NOT_IN_NAME}]*$` });
+export const Name = (maxLength = 200) => Type.String({ minLength: 1, maxLength, pattern: `^[^${NOT_IN_NAME}]*[^${NOT_IN_NAME}\\s][^${NOT_IN_NAME}]*$` });
 
 /** An optional second name or title: the same characters as a name, possibly empty. */
 export const OptionalName = (maxLength = 200) => Type.String({ maxLength, pattern: `^[^${NOT_IN_NAME}]*$` });

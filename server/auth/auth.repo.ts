@@ -21,9 +21,9 @@ export async function insertSession(db: Queryable, tokenHash: string, userId: nu
   await db.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
 }
 
-export async function findSessionUser(db: Queryable, tokenHash: string): Promise<UserRow | null> {
-  const { rows } = await db.query<UserRow>(
-    `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+export async function findSessionUser(db: Queryable, tokenHash: string): Promise<(UserRow & { session_expires_at: Date }) | null> {
+  const { rows } = await db.query<UserRow & { session_expires_at: Date }>(
+    `SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
     [tokenHash],
   );

@@ -89,7 +89,7 @@ export class AuthService {
     if (token.startsWith('u_')) {
       const u = await repo.findSessionUser(this.db, hash);
       return u
-        ? { type: 'user', hallId: u.hall_id, token, user: { id: u.id, username: u.username, name: u.name, role: u.role, title: u.title } }
+        ? { type: 'user', hallId: u.hall_id, token, user: { id: u.id, username: u.username, name: u.name, role: u.role, title: u.title }, expiresAt: u.session_expires_at }
         : null;
     }
     if (token.startsWith('d_')) {

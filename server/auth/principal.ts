@@ -5,6 +5,8 @@ export interface UserPrincipal {
   hallId: number;
   token: string;
   user: { id: number; username: string; name: string; role: Role; title: string | null };
+  /** When the session ends by itself (sockets opened with it are cut then). */
+  expiresAt?: Date;
 }
 export interface DevicePrincipal {
   type: 'device';

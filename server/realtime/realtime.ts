@@ -20,6 +20,14 @@ export interface InterHubEvents {
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterHubEvents, SocketData>;
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+/** A socket opened with a staff session is cut when that session expires (the client then finds it signed out). */
+function cutAtSessionEnd(socket: HubSocket, p: Principal): void {
+  if (p.type !== 'user' || !p.expiresAt) return;
+  const timer = setTimeout(() => socket.disconnect(true), Math.min(2 ** 31 - 1, Math.max(0, p.expiresAt.getTime() - Date.now())));
+  timer.unref();
+  socket.once('disconnect', () => clearTimeout(timer));
+}
+
 export function roomsOf(p: Principal): string[] {
   const list = [rooms.hall(p.hallId)];
   if (p.type === 'user') {
@@ -83,6 +91,7 @@ export function startRealtime(hub: Hub, server: HttpServer, forgetTokens: () => 
   });
 
   io.on('access:revoked', forgetTokens);
+  io.on('connection', (socket: HubSocket) => cutAtSessionEnd(socket, socket.data.principal));
 
   return {
     io,
