@@ -55,6 +55,11 @@ export const HallSettings = Type.Object({
   unprintedTicketMinutes: Type.Integer({ minimum: 1, maximum: 120, default: 10 }),
   /** The languages a hall display shows, alternating when there are two. */
   displayLanguages: Type.Array(Type.Union([Type.Literal('vi'), Type.Literal('en')]), { minItems: 1, maxItems: 2, uniqueItems: true, default: ['vi'] }),
+  /**
+   * Tickets one kiosk may issue per minute, with a short burst allowed (0: no limit). Over it the kiosk gets 429
+   * `kiosk_over_pace` and the board an alarm naming the kiosk.
+   */
+  kioskTicketsPerMinute: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
 });
 export type HallSettings = Static<typeof HallSettings>;
 
@@ -100,6 +105,7 @@ export const UpdateHallBody = Type.Object(
           openingTime: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })),
           unprintedTicketMinutes: Type.Optional(changeOf(HallSettings.properties.unprintedTicketMinutes)),
           displayLanguages: Type.Optional(changeOf(HallSettings.properties.displayLanguages)),
+          kioskTicketsPerMinute: Type.Optional(changeOf(HallSettings.properties.kioskTicketsPerMinute)),
         },
         { additionalProperties: false, minProperties: 1 },
       ),

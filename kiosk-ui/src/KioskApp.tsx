@@ -62,6 +62,8 @@ export function KioskApp({ api }: { api: ApiClient }) {
   const [departmentId, setDepartmentId] = useState<number | 'other' | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The last refusal was the kiosk's pace (too many tickets a minute): asked to wait, not told of a failure. */
+  const [paced, setPaced] = useState(false);
 
   const reset = useCallback(() => {
     setView({ kind: 'home' });
@@ -84,7 +86,9 @@ export function KioskApp({ api }: { api: ApiClient }) {
       setPriority(false);
       setDepartmentId(null);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : errorMessage(err));
+      const overPace = err instanceof ApiError && err.code === 'kiosk_over_pace';
+      setPaced(overPace);
+      setError(overPace ? t('overPace') : err instanceof ApiError ? err.message : errorMessage(err));
     } finally {
       setBusy(null);
     }
@@ -162,7 +166,7 @@ export function KioskApp({ api }: { api: ApiClient }) {
       {error !== null && view.kind !== 'ticket' ? (
         <div class="kiosk-modal" role="alertdialog" aria-labelledby="kiosk-error-title">
           <div class="kiosk-modal__card">
-            <h2 id="kiosk-error-title">{t('errorTitle')}</h2>
+            <h2 id="kiosk-error-title">{paced ? t('overPaceTitle') : t('errorTitle')}</h2>
             <p data-testid="kiosk-error">{error}</p>
             <button type="button" class="hh-btn hh-btn--primary hh-btn--xl" onClick={() => setError(null)}>
               {t('done')}

@@ -24,6 +24,7 @@ export interface HallSettingsRow {
   openingTime?: string | null;
   unprintedTicketMinutes?: number;
   displayLanguages?: string[];
+  kioskTicketsPerMinute?: number;
 }
 
 export interface ServiceRow {

@@ -46,6 +46,7 @@ const rebuildCounter: RebuildReply = async (hub, req) => ({
   status: 200,
   body: await hub.queue.counterView(hub.db, req.principal!.hallId, (req.params as { id: number }).id),
 });
+import { KioskPace } from './kiosk-pace.js';
 
 /** Lets a client send no body at all where every field is optional. */
 const emptyBodyAsObject = async (req: FastifyRequest) => {
@@ -53,6 +54,7 @@ const emptyBodyAsObject = async (req: FastifyRequest) => {
 };
 
 export async function queueRoutes(app: App, { hub }: { hub: Hub }) {
+  const pace = new KioskPace(hub);
   app.post(
     '/tickets',
     {
@@ -61,7 +63,9 @@ export async function queueRoutes(app: App, { hub }: { hub: Hub }) {
       config: { idempotent: rebuildIssued },
     },
     async (req, reply) => {
-      const ticket = await hub.queue.issue(req.principal!.hallId, req.body.serviceId, req.body.priority ?? false, deviceOf(req)?.device.id ?? null);
+      const device = deviceOf(req);
+      if (device) await pace.take(device);
+      const ticket = await hub.queue.issue(req.principal!.hallId, req.body.serviceId, req.body.priority ?? false, device?.device.id ?? null);
       return reply.code(201).send(ticket);
     },
   );

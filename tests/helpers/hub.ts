@@ -85,8 +85,15 @@ export async function startTestHub(opts: {
   };
 }
 
-/** Seeds the demo hall (6 counters, staff canbo1..6, kiosk and display tokens). */
-export const seedHall = (db: Db): Promise<DemoHall> => seedDemoHall(db);
+/**
+ * Seeds the demo hall (6 counters, staff canbo1..6, kiosk and display tokens). Its kiosks issue at machine speed
+ * (`kioskTicketsPerMinute` 0): tests issue tickets in bursts; the kiosk pace has its own test.
+ */
+export async function seedHall(db: Db): Promise<DemoHall> {
+  const demo = await seedDemoHall(db);
+  await db.query(`UPDATE halls SET settings = settings || '{"kioskTicketsPerMinute": 0}'::jsonb WHERE id = $1`, [demo.hallId]);
+  return demo;
+}
 
 /** Logs in over HTTP and returns the bearer token. */
 export async function login(hub: { url: string }, username: string, password = DEMO_STAFF_PASSWORD): Promise<string> {

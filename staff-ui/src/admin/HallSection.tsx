@@ -13,7 +13,8 @@ type NumberKey =
   | 'ratingWindowMinutes'
   | 'ratingOfflineGraceHours'
   | 'rankingMinRatings'
-  | 'unprintedTicketMinutes';
+  | 'unprintedTicketMinutes'
+  | 'kioskTicketsPerMinute';
 
 /** Bounds of the number settings (as the hub checks them) and their defaults shown as hints. */
 const NUMBERS: Record<NumberKey, { min: number; max: number; fallback: number }> = {
@@ -25,6 +26,7 @@ const NUMBERS: Record<NumberKey, { min: number; max: number; fallback: number }>
   ratingOfflineGraceHours: { min: 0, max: 168, fallback: 24 },
   rankingMinRatings: { min: 1, max: 1000, fallback: 5 },
   unprintedTicketMinutes: { min: 1, max: 120, fallback: 10 },
+  kioskTicketsPerMinute: { min: 0, max: 600, fallback: 20 },
 };
 
 type Form = { name: string } & Record<HallSettingKey, string>;
@@ -46,6 +48,7 @@ function formOf(h: HallWithSettings): Form {
     openingTime: s.openingTime ?? '',
     unprintedTicketMinutes: String(s.unprintedTicketMinutes),
     displayLanguages: s.displayLanguages.join(','),
+    kioskTicketsPerMinute: String(s.kioskTicketsPerMinute),
   };
 }
 
@@ -151,6 +154,7 @@ export function HallSection({ canEdit }: SectionProps) {
                   {numberField(form, 'priorityInterleave', t('set_priorityInterleave_hint'))}
                   {numberField(form, 'priorityAgeingMinutes')}
                   {numberField(form, 'maxRequeue', t('set_maxRequeue_hint'))}
+                  {numberField(form, 'kioskTicketsPerMinute', t('set_kioskTicketsPerMinute_hint'))}
                 </div>
               </fieldset>
               <fieldset class="admin-fieldset">
