@@ -11,6 +11,13 @@ export const DeviceKind = Type.Union([
 ]);
 export type DeviceKind = Static<typeof DeviceKind>;
 
+/**
+ * The device paths a printer may have: `/dev/usb/lp*`, `/dev/lp*`, `/dev/ttyUSB*`, `/dev/ttyACM*`, `/dev/ttyS*`,
+ * `/dev/serial/by-id/*` (a regular expression without anchors). The hub also follows symlinks and opens only a
+ * character device.
+ */
+export const PRINTER_DEVICE_PATTERN = '/dev/(usb/lp[0-9]+|lp[0-9]+|ttyUSB[0-9]+|ttyACM[0-9]+|ttyS[0-9]+|serial/by-id/[A-Za-z0-9._:+-]+)';
+
 export const CreateDeviceBody = Type.Object(
   {
     kind: DeviceKind,
@@ -19,9 +26,9 @@ export const CreateDeviceBody = Type.Object(
     printer: Type.Optional(
       Type.String({
         maxLength: 200,
-        pattern: '^(tcp://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|/dev/[A-Za-z0-9._/-]+|sim|agent(:[0-9]{1,10})?)(\\?[A-Za-z0-9=&._-]{0,100})?$',
+        pattern: `^(tcp://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|${PRINTER_DEVICE_PATTERN}|sim|agent(:[0-9]{1,10})?)(\\?[A-Za-z0-9=&._-]{0,100})?$`,
         description:
-          'where prints go: tcp://host:9100, a device path, sim, or agent:<agentDeviceId> (the agent on this device\'s PC; `agent` on the agent itself); options as ?type=epson|star&text=raster|cp1258&width=80|58',
+          'where prints go: tcp://host:9100, a printer device path (/dev/usb/lp*, /dev/lp*, /dev/ttyUSB*, /dev/ttyACM*, /dev/ttyS*, /dev/serial/by-id/*), sim, or agent:<agentDeviceId> (the agent on this device\'s PC; `agent` on the agent itself); options as ?type=epson|star&text=raster|cp1258&width=80|58',
       }),
     ),
   },

@@ -1,3 +1,4 @@
+import { isPrinterDevicePath } from './device-path.js';
 import { SimPrinterProcess } from '../sim/printer-process.js';
 import { EscPosPrinter } from './escpos-printer.js';
 import type { PrinterProfile, TicketPrinterPort } from './port.js';
@@ -6,6 +7,7 @@ import { DeviceTransport, TcpTransport, type PrinterTransport } from './transpor
 
 export * from './port.js';
 export { parsePrinterTarget, type PrinterTarget } from './target.js';
+export { isPrinterDevicePath } from './device-path.js';
 export { EscPosPrinter } from './escpos-printer.js';
 export { renderJob } from './render.js';
 export type { PrinterTransport, PrinterConnection } from './transport.js';
@@ -17,6 +19,8 @@ export interface OpenPrinterOptions {
   simDir?: string | null;
   /** Print over this transport instead of the one the target names (an injected interface object). */
   transport?: PrinterTransport;
+  /** Accept any character device as a device path, not only printers (/dev/usb/lp*, /dev/ttyUSB*…): a pty in tests. */
+  anyDevicePath?: boolean;
 }
 
 /**
@@ -44,6 +48,9 @@ export async function openPrinter(spec: string, opts: OpenPrinterOptions = {}): 
     case 'tcp':
       return new EscPosPrinter(spec, opts.transport ?? new TcpTransport(target.host, target.port), target.profile);
     case 'device':
-      return new EscPosPrinter(spec, opts.transport ?? new DeviceTransport(target.path), target.profile);
+      if (!opts.transport && !opts.anyDevicePath && !isPrinterDevicePath(target.path)) {
+        throw new Error(`${target.path} không phải đường dẫn máy in (/dev/usb/lp*, /dev/lp*, /dev/ttyUSB*, /dev/ttyACM*, /dev/ttyS*, /dev/serial/by-id/*) / is not a printer device path`);
+      }
+      return new EscPosPrinter(spec, opts.transport ?? new DeviceTransport(target.path, opts.anyDevicePath), target.profile);
   }
 }

@@ -1,3 +1,4 @@
+import { openPrinterDevice } from './device-path.js';
 import { constants, promises as fsp } from 'node:fs';
 import net from 'node:net';
 
@@ -175,14 +176,18 @@ class TcpConnection implements PrinterConnection {
  * thread of Node's pool; reads poll every 10 ms.
  */
 export class DeviceTransport implements PrinterTransport {
-  constructor(readonly path: string) {}
+  /** `anyDevice`: any character device (a pty in the driver's tests), not only the printer allow-list. */
+  constructor(
+    readonly path: string,
+    private readonly anyDevice = false,
+  ) {}
 
   get description(): string {
     return this.path;
   }
 
   async open(_timeoutMs: number): Promise<PrinterConnection> {
-    const handle = await fsp.open(this.path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const handle = await openPrinterDevice(this.path, this.anyDevice);
     const connection = new DeviceConnection(handle);
     await connection.drain();
     return connection;

@@ -102,7 +102,7 @@ async function ptyRig(): Promise<Rig> {
   const holder = openSync(printerPath, 'r+');
   const far = new TtyFakePrinter(farPath).start();
   // The link points at the pty's real device, /dev/pts/N: the driver gets a genuine device path.
-  const port = await openPrinter(`${realpathSync(printerPath)}?timeout=2000`);
+  const port = await openPrinter(`${realpathSync(printerPath)}?timeout=2000`, { anyDevicePath: true });
   return {
     port,
     control: { set: (c) => far.set(c), pages: () => far.pages, waitForPages: (n) => far.waitForPages(n) },
