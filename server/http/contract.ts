@@ -95,7 +95,7 @@ interface RouteSchema {
 /**
  * Completes a /api/v1 route's OpenAPI operation: an operationId and a summary when the route gives none, and every
  * error status the hub can answer with: 400 (malformed request), 401/403 (guarded routes), 404, 409, 413/415
- * (routes with a body), 429 (paced routes), 503 (database away).
+ * (routes with a body), 414 (routes with a path parameter), 429 (paced routes), 503 (database away).
  */
 export function completeOperation(route: RouteOptions, guarded: boolean): void {
   if (!route.url.startsWith('/api/v1/')) return;
@@ -115,6 +115,8 @@ export function completeOperation(route: RouteOptions, guarded: boolean): void {
   };
   [400, 404, 409, 503].forEach(add);
   if (guarded) [401, 403].forEach(add);
+  // A path parameter longer than Fastify's limit (100 characters) is refused as 414.
+  if (route.url.includes(':')) add(414);
   if (schema.body && ['POST', 'PUT', 'PATCH'].includes(method)) [413, 415].forEach(add);
   if (RATE_LIMITED.has(key)) add(429);
 }

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, createTestDatabase, login, type TestHub } from '../helpers/hub.js';
 import { useSeededHub } from '../helpers/seeded-hub.js';
 import type { DemoHall } from '../../server/demo/seed.js';
+import AjvModule, { type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
 
 type Dbh = Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -112,6 +114,24 @@ describe('hostile input', () => {
       const p = doc.paths?.[url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method.toLowerCase()];
       return Object.keys(p?.requestBody?.content?.['application/json']?.schema?.properties ?? {});
     };
+    // Every reply is checked against the OpenAPI document: its status is listed, and a JSON body matches its schema.
+    const doc = (await api<{ paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> }>(hub, 'GET', '/openapi.json')).body;
+    const ajv = formatsModule.default(new AjvModule.default({ strict: false, validateSchema: false, allErrors: false }));
+    ajv.addSchema(doc, 'openapi');
+    const validators = new Map<string, ValidateFunction | null>();
+    const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+    const checkReply = (key: string, url: string, method: string, status: number, body: unknown, contentType: string | null) => {
+      const docPath = url.replace(/:([A-Za-z]+)/g, '{$1}');
+      const op = doc.paths[docPath]?.[method.toLowerCase()];
+      if (!op) return url === '/api/v1/openapi.json' ? undefined : problems.push(`${key}: not in the OpenAPI document`);
+      const listed = op.responses[String(status)];
+      if (!listed) return problems.push(`${key}: answered ${status}, which the document does not list`);
+      if (!contentType?.includes('json') || !listed.content?.['application/json']) return;
+      const id = `${docPath} ${method} ${status}`;
+      if (!validators.has(id)) validators.set(id, ajv.compile({ $ref: `openapi#/${pointer('paths', docPath, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}` }));
+      const validate = validators.get(id)!;
+      if (validate && !validate(body)) problems.push(`${key}: ${status} body does not match the document: ${ajv.errorsText(validate.errors)}`);
+    };
     let before = await fingerprint(dbh);
     let sent = 0;
     for (const route of hub.routes) {
@@ -134,6 +154,7 @@ describe('hostile input', () => {
           try {
             const r = await api(hub, route.method, path, token, hasBody ? hostileBody(random, fields) : undefined);
             status = r.status;
+            checkReply(`${key} ${who}`, route.url, route.method, status, r.body, typeof r.body === 'string' || r.body === null ? null : 'application/json');
             if (status >= 400 && status < 500 && !(r.body as { error?: { message?: string } })?.error?.message) problems.push(`${key} ${who}: ${status} without {error:{message}}`);
           } catch (err) {
             problems.push(`${key} ${who}: request failed ${String(err)}`);
@@ -158,7 +179,7 @@ describe('hostile input', () => {
     expect(problems).toEqual([]);
     expect(sent).toBeGreaterThan(hub.routes.length * 20);
     expect((await fetch(`${hub.url}/health`)).status).toBe(200);
-  });
+  }, 240_000);
 
   it('survives hostile socket payloads on every event and keeps the connection usable', async () => {
     const random = rng(7);
