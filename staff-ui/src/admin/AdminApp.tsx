@@ -17,9 +17,10 @@ import { HolidaysSection } from './HolidaysSection.js';
 import { ProceduresSection } from './ProceduresSection.js';
 import { VoiceSection } from './VoiceSection.js';
 import { FiguresSection } from './FiguresSection.js';
+import { AuditSection } from './AuditSection.js';
 import './admin.css';
 
-const SECTIONS = ['hall', 'departments', 'services', 'counters', 'users', 'devices', 'holidays', 'procedures', 'voice', 'figures'] as const;
+const SECTIONS = ['hall', 'departments', 'services', 'counters', 'users', 'devices', 'holidays', 'procedures', 'voice', 'figures', 'audit'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
@@ -50,6 +51,8 @@ function SectionView({ section, props }: { section: Section; props: SectionProps
       return <VoiceSection {...props} />;
     case 'figures':
       return <FiguresSection {...props} />;
+    case 'audit':
+      return <AuditSection {...props} />;
   }
 }
 

@@ -8,7 +8,7 @@ import { ActionCell, AddButton, AdminTable, Dialog, Field, Flash, SectionHead, u
 const ROLES: readonly Role[] = ['staff', 'manager', 'admin'];
 const USERNAME = /^[a-zA-Z0-9._-]{2,64}$/;
 
-function UserDialog(p: { initial: User | null; me: number; openCounter: number | null; onClose: () => void; onSaved: (u: User, created: boolean) => void; onRevoked: (n: number) => void }) {
+function UserDialog(p: { initial: User | null; me: number; openCounter: number | null; onClose: () => void; onSaved: (u: User, created: boolean) => void; onRevoked: (n: number) => void; onUnlocked: () => void }) {
   const u = p.initial;
   const [username, setUsername] = useState(u?.username ?? '');
   const [name, setName] = useState(u?.name ?? '');
@@ -39,6 +39,12 @@ function UserDialog(p: { initial: User | null; me: number; openCounter: number |
     if (!Object.keys(body).length) return p.onSaved(u, false);
     const saved = await action.run(() => api.patch<User>(`/users/${u.id}`, body));
     if (saved) p.onSaved(saved, false);
+  }
+
+  async function unlock() {
+    if (!u) return;
+    const r = await action.run(() => api.delete<{ cleared: number }>(`/users/${u.id}/lock`));
+    if (r) p.onUnlocked();
   }
 
   async function revoke() {
@@ -80,6 +86,11 @@ function UserDialog(p: { initial: User | null; me: number; openCounter: number |
           </label>
           {own ? <p class="admin-note">{t('usr_ownAccount')}</p> : null}
           {!own && p.openCounter !== null && u.active ? <p class="hh-alert hh-alert--warning">{t('usr_counterNotice', { n: p.openCounter })}</p> : null}
+          {u.loginLocked ? (
+            <Button size="sm" variant="secondary" onClick={() => void unlock()} disabled={action.busy} data-testid="clear-login-lock">
+              {t('usr_unlock')}
+            </Button>
+          ) : null}
           {!own ? (
             <Button size="sm" variant="secondary" onClick={() => void revoke()} disabled={action.busy} data-testid="revoke-sessions">
               {t('usr_revoke')}
@@ -133,6 +144,14 @@ export function UsersSection({ canEdit, me }: SectionProps) {
               </td>
               <td>
                 <span class={`hh-badge ${u.active ? 'hh-badge--green' : 'hh-badge--gray'}`}>{u.active ? t('usr_active') : t('usr_disabled')}</span>
+                {u.loginLocked ? (
+                  <>
+                    {' '}
+                    <span class="hh-badge hh-badge--red" data-testid="user-locked">
+                      {t('usr_locked')}
+                    </span>
+                  </>
+                ) : null}
               </td>
               <td>{counter !== null ? t('usr_counterOpen', { n: counter }) : t('none')}</td>
               <ActionCell canEdit={canEdit} onClick={() => editor.open(u)} />
@@ -148,6 +167,7 @@ export function UsersSection({ canEdit, me }: SectionProps) {
           onClose={editor.close}
           onSaved={(u, created) => editor.done(created ? t('usr_created', { username: u.username }) : t('usr_saved', { username: u.username }), users.reload)}
           onRevoked={(n) => editor.done(t('usr_revoked', { n, name: editor.record?.name ?? '' }))}
+          onUnlocked={() => editor.done(t('usr_unlocked', { username: editor.record?.username ?? '' }), users.reload)}
         />
       ) : null}
     </section>
