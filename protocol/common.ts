@@ -40,9 +40,6 @@ export const Name = (maxLength = 200) => Type.String({ minLength: 1, maxLength, 
 /** An optional second name or title: the same characters as a name, possibly empty. */
 export const OptionalName = (maxLength = 200) => Type.String({ maxLength, pattern: `^[^${NOT_IN_NAME}]*$` });
 
-/** True when a name holds a character that `Name` refuses (for text that did not come through a schema). */
-export const hasForbiddenNameChars = (text: string): boolean => new RegExp(`[${NOT_IN_NAME}]`, 'u').test(text);
-
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** Standard error responses attached to every route schema. */

@@ -7,6 +7,7 @@ import type { Access, Principal } from './auth/principal.js';
 import type { HubServer, HubSocket } from './realtime/realtime.js';
 import { actorOf, ackStatus } from './audit/audit.js';
 import { HubError } from './errors.js';
+import { clientAddress, trustProxyOption } from './http/proxy.js';
 
 /** A socket's command budget: a token bucket of BURST commands refilled at RATE per second. */
 export const COMMAND_RATE_PER_S = 20;
@@ -56,12 +57,15 @@ interface WiredCommand {
 export class Wiring {
   private readonly commands: WiredCommand[] = [];
   private started: Feature[] = [];
+  /** Which hops of a socket's `X-Forwarded-For` are trusted proxies (TRUST_PROXY), for the audit's address. */
+  private readonly trust: ReturnType<typeof trustProxyOption>;
 
   constructor(
     private readonly hub: Hub,
     private readonly io: HubServer,
     readonly features: readonly Feature[],
   ) {
+    this.trust = trustProxyOption(hub.config.trustProxy);
     const seen = new Map<string, string>();
     for (const feature of features) {
       for (const [name, def] of Object.entries(feature.commands ?? {}) as [CommandName, SocketCommand | undefined][]) {
@@ -148,7 +152,7 @@ export class Wiring {
       if (answered) return;
       answered = true;
       if (command.def.audited) {
-        this.hub.audit.record({ hallId: p.hallId, ...actorOf(p), action: `SOCKET ${command.name}`, target: null, status: ackStatus(r), ip: socket.handshake.address });
+        this.hub.audit.record({ hallId: p.hallId, ...actorOf(p), action: `SOCKET ${command.name}`, target: null, status: ackStatus(r), ip: clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.trust) });
       }
       try {
         clientAck?.(r);

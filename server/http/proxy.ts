@@ -28,6 +28,17 @@ export function parseTrustProxy(value: string | undefined): ProxyEntry[] {
   return entries;
 }
 
+/**
+ * The client's address behind trusted proxies, as Fastify computes `req.ip`: from the connecting address, walk
+ * `X-Forwarded-For` from the right while the hop is a trusted proxy. For sockets, whose handshake Fastify does not see.
+ */
+export function clientAddress(remote: string, forwardedFor: string | string[] | undefined, trust: false | ((address: string, hop: number) => boolean)): string {
+  if (!trust || !forwardedFor) return remote;
+  const hops = [remote, ...[forwardedFor].flat().join(',').split(',').map((a) => a.trim()).filter(Boolean).reverse()];
+  for (let i = 0; i < hops.length - 1; i++) if (!trust(hops[i]!, i)) return hops[i]!;
+  return hops[hops.length - 1]!;
+}
+
 /** Fastify's `trustProxy`: false without entries, else a function telling whether a hop's address is a listed proxy. */
 export function trustProxyOption(entries: ProxyEntry[]): false | ((address: string, hop: number) => boolean) {
   if (!entries.length) return false;

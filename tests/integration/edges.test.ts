@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, createTestDatabase, login, seedHall, startTestHub, type TestHub } from '../helpers/hub.js';
 import { AuthService, loginDelayMs } from '../../server/auth/auth.service.js';
-import { parseTrustProxy } from '../../server/http/proxy.js';
+import { clientAddress, parseTrustProxy, trustProxyOption } from '../../server/http/proxy.js';
 import type { DemoHall } from '../../server/demo/seed.js';
 import type { AuditItem, User } from '../../protocol/index.js';
 
@@ -130,6 +130,15 @@ describe("the hall's edges", () => {
       // An untrusted peer cannot pick an address to escape its own lock.
       for (let i = 0; i < 10; i++) await loginFrom('127.0.0.11', proxied, 'canbo6', `wrong-${i}`);
       expect((await loginFrom('127.0.0.11', proxied, 'canbo6', 'demo12345', { 'x-forwarded-for': '198.51.100.1' })).status).toBe(429);
+    });
+
+    it('finds a socket client behind the same proxies the same way', () => {
+      const trust = trustProxyOption(parseTrustProxy('127.0.0.10, 10.1.0.0/16'));
+      expect(clientAddress('127.0.0.10', '203.0.113.7', trust)).toBe('203.0.113.7');
+      expect(clientAddress('::ffff:127.0.0.10', '198.51.100.9, 203.0.113.7', trust)).toBe('203.0.113.7');
+      expect(clientAddress('127.0.0.10', '198.51.100.9, 10.1.2.3', trust)).toBe('198.51.100.9');
+      expect(clientAddress('127.0.0.11', '203.0.113.7', trust)).toBe('127.0.0.11');
+      expect(clientAddress('127.0.0.10', '203.0.113.7', false)).toBe('127.0.0.10');
     });
 
     it('refuses to start on a TRUST_PROXY that is not an address or CIDR, and says why', async () => {
