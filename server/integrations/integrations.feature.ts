@@ -4,7 +4,7 @@ import { integrationsRoutes } from './integrations.routes.js';
 
 /** Outside systems' API keys: `POST/GET /api/v1/integrations`, `DELETE /api/v1/integrations/:id`. */
 export function integrationsFeature({ hub }: FeatureContext): Feature {
-  const integrations = new IntegrationsService(hub.db);
+  const integrations = new IntegrationsService(hub.db, hub.config.webhookAllowHosts);
   return {
     name: 'integrations',
     routes: (api) => integrationsRoutes(api, integrations),
