@@ -100,6 +100,7 @@ describe('admin pages in Chromium', () => {
       'Thủ tục hành chính',
       'Giọng đọc',
       'Báo cáo số liệu',
+      'Nhật ký',
     ]);
     await expect.poll(() => page.locator('input[name="name"]').inputValue(), WAIT).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
     await page.locator('input[name="ticketFooter"]').fill('Xin cảm ơn quý khách đã đến Bộ phận Một cửa!');
