@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import { setPaceFaults } from '../devices/faults.repo.js';
 
 /**
  * Takes one ticket from a kiosk's bucket (`burst` tickets, refilled at `perSecond`), in one statement so every hub
@@ -20,15 +21,9 @@ export async function takeKioskToken(db: Queryable, deviceId: number, burst: num
 
 /** Sets (or with `fault` null clears) the device's `kiosk_over_pace` fault, kept apart from the faults it reports itself. */
 export async function setPaceFault(db: Queryable, deviceId: number, fault: { code: string; message: string; since: string } | null): Promise<{ code: string; message: string; since: string }[]> {
-  await db.query(`SELECT set_config('hallhub.faults_writer', 'pace', true)`);
-  const { rows } = await db.query<{ faults: { code: string; message: string; since: string }[] }>(
-    `UPDATE devices SET faults = coalesce((SELECT jsonb_agg(f) FROM jsonb_array_elements(faults) f WHERE coalesce(f->>'by', '') <> 'pace'), '[]'::jsonb) || $2::jsonb
-      WHERE id = $1 RETURNING faults`,
-    [deviceId, JSON.stringify(fault ? [{ ...fault, by: 'pace' }] : [])],
-  );
-  await db.query(`SELECT set_config('hallhub.faults_writer', '', true)`);
+  const faults = await setPaceFaults(db, deviceId, fault ? [fault] : []);
   if (fault === null) await db.query('UPDATE kiosk_pace SET refused_at = NULL WHERE device_id = $1', [deviceId]);
-  return rows[0]?.faults ?? [];
+  return faults;
 }
 
 export async function hallKioskPace(db: Queryable, hallId: number): Promise<unknown> {
