@@ -134,7 +134,7 @@ describe('citizen screens: phones and accessibility', () => {
     await page.screenshot({ path: path.join(shots, 'follow-360x740.png') });
     expect(await page.getByTestId('follow-number').innerText()).toBe('A003');
     expect(await page.getByTestId('follow-ahead').innerText()).toBe('0');
-    expect(await page.getByTestId('follow-hall').innerText()).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
+    expect(await page.getByTestId('follow-hall').innerText()).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
     expect(await page.getByTestId('follow-now-serving').innerText()).toBe('A002');
     expect(await page.getByTestId('follow-eta').innerText()).toMatch(/^(Sắp đến lượt|khoảng \d+–\d+ phút)$/);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);

@@ -51,9 +51,9 @@ describe('figures and catalogue screens in Chromium', () => {
     const dossier = async (name: string, due: string, events: [string, string][]) => {
       seq++;
       const { rows: d } = await dbh.db.query<{ id: number }>(
-        `INSERT INTO dossiers (hall_id, code, day, seq, procedure_id, processing_days, applicant_name, status, received_at, due_day, due_at)
+        `INSERT INTO dossiers (hall_id, code, day, seq, procedure_id, processing_days, applicant_name, status, received_at, due_day, due_at, original_due_at)
          SELECT $1, $2, $3::date, $4, id, 0, 'Trần Thị B', $5, ($3::date + time '09:00') AT TIME ZONE 'Asia/Ho_Chi_Minh', $6::date,
-                ($6::date + time '17:00') AT TIME ZONE 'Asia/Ho_Chi_Minh' FROM procedures WHERE name = $7 RETURNING id`,
+                ($6::date + time '17:00') AT TIME ZONE 'Asia/Ho_Chi_Minh', ($6::date + time '17:00') AT TIME ZONE 'Asia/Ho_Chi_Minh' FROM procedures WHERE name = $7 RETURNING id`,
         [demo.hallId, `E2E-${seq}`, first, seq, events.at(-1)?.[0] ?? 'received', due, name],
       );
       for (const [status, day] of events) {
@@ -74,7 +74,7 @@ describe('figures and catalogue screens in Chromium', () => {
   it('the public catalogue finds "dang ky khai sinh" and shows papers, fee, time and where to submit', async () => {
     const p = await page(1280, 900, 'catalogue');
     await openScreen(p, `${origin()}/procedures/`, () => p.getByRole('heading', { name: 'Tra cứu thủ tục hành chính' }), errors);
-    expect(await p.getByTestId('catalogue-hall').textContent()).toBe('Bộ phận Một cửa UBND huyện Minh Hòa');
+    expect(await p.getByTestId('catalogue-hall').textContent()).toBe('Trung tâm Phục vụ hành chính công xã Minh Hòa');
     await p.getByTestId('catalogue-search').fill('dang ky khai sinh');
     await expect.poll(async () => p.getByTestId('catalogue-item').allTextContents(), WAIT).toEqual([expect.stringContaining('Đăng ký khai sinh')]);
     await p.getByTestId('catalogue-item').first().click();

@@ -47,8 +47,10 @@ describe('kiosk and console: a ticket that may be on paper', () => {
     expect(await slot.innerText()).toContain('Phiếu có thể đã được in – mời xem khay giấy');
     expect(await slot.innerText()).toContain('Đừng lấy thêm số');
     expect(await page.locator('[data-testid="ticket-number"]').innerText()).toBe('G001');
-    // kept on screen longer than the usual 15 s
-    await expect.poll(async () => Number((await page.locator('.kiosk-ticket__countdown').innerText()).match(/\d+/)?.[0] ?? 0), WAIT).toBeGreaterThan(30);
+    // kept on screen (not the usual 15 s) until the citizen says it was noted
+    await page.locator('[data-testid="issued-ticket"][data-kept="true"]').waitFor(WAIT);
+    await page.getByTestId('ticket-noted').waitFor(WAIT);
+    expect(await page.locator('.kiosk-ticket__countdown').count()).toBe(0);
     await page.screenshot({ path: '/tmp/shots-faults/kiosk-maybe-printed.png' });
     expect(fake.printCount).toBe(1);
 

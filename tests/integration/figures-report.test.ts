@@ -45,8 +45,8 @@ describe('the periodic report on dossiers and the indicators', () => {
     const last = events.length > 0 ? events[events.length - 1]![0] : 'received';
     const status = last === 'extended' ? 'processing' : last;
     const { rows } = await dbh.db.query<{ id: number }>(
-      `INSERT INTO dossiers (hall_id, code, day, seq, procedure_id, processing_days, applicant_name, status, received_at, due_day, due_at, channel)
-       VALUES ($1, $2, $3, $4, $5, 3, 'Nguyễn Văn A', $6, $7, $8, $9, $10) RETURNING id`,
+      `INSERT INTO dossiers (hall_id, code, day, seq, procedure_id, processing_days, applicant_name, status, received_at, due_day, due_at, original_due_at, channel)
+       VALUES ($1, $2, $3, $4, $5, 3, 'Nguyễn Văn A', $6, $7, $8, $9, $9, $10) RETURNING id`,
       [demo.hallId, `TEST-${seq}`, received, seq, procedureOf.get(field), status, at(received), due, at(due, '17:00'), channel],
     );
     const id = rows[0]!.id;

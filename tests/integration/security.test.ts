@@ -20,6 +20,7 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/dossiers/:code',
   'GET /api/v1/rankings',
   'GET /api/v1/rankings.csv',
+  'GET /api/v1/rankings.xlsx',
   'GET /api/v1/indicators',
   'GET /api/v1/procedures/search',
 ]);

@@ -47,7 +47,7 @@ describe('waiting-time estimate', () => {
     const second = await issue(1);
     expect(second.body).toMatchObject({ ahead: 1, estimatedWaitMinutes: null, estimatedWaitRange: null, hallOpensAt: '07:30' });
     const followed = await api<Ticket>(hub, 'GET', `/tickets/${second.body.id}`);
-    expect(followed.body).toMatchObject({ estimatedWaitMinutes: null, hallOpensAt: '07:30', hallName: 'Bộ phận Một cửa UBND huyện Minh Hòa', nowServing: null });
+    expect(followed.body).toMatchObject({ estimatedWaitMinutes: null, hallOpensAt: '07:30', hallName: 'Trung tâm Phục vụ hành chính công xã Minh Hòa', nowServing: null });
     const hall = await api<Hall>(hub, 'GET', '/hall', demo.kioskToken);
     expect(hall.body.screens).toEqual({ openingTime: '07:30', unprintedTicketMinutes: 10, displayLanguages: ['vi'] });
 
