@@ -37,6 +37,21 @@ export const CreateDeviceBody = Type.Object(
 export type CreateDeviceBody = Static<typeof CreateDeviceBody>;
 
 /**
+ * An admin's change to a device (PATCH /devices/:id), without revoking and pairing it again: its name, the
+ * counter it belongs to (null: none; a tablet always has one) and where its prints go (null: it does not print).
+ * The device's open sockets are cut so it reconnects with its new counter.
+ */
+export const PatchDeviceBody = Type.Object(
+  {
+    name: Type.Optional(Name(120)),
+    counterId: Type.Optional(Nullable(Id)),
+    printer: Type.Optional(Nullable(Type.Optional(CreateDeviceBody.properties.printer, false))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchDeviceBody = Static<typeof PatchDeviceBody>;
+
+/**
  * The new device's token, shown once (only its hash is kept), and the address the device opens once with it
  * (`PUBLIC_URL` + `/kiosk/?token=…`, `/kiosk/lookup?token=…`, `/display/?token=…`, `/tablet/?token=…`;
  * null for a hardware agent, which takes the token on its command line).

@@ -25,6 +25,8 @@ export interface HubEvents {
   'setup.changed': { hallId: number };
   /** Access ended (committed): a logout, a staff account's sessions revoked or its role changed, a device token revoked. Open sockets of it are cut. */
   'access.revoked': { hallId: number } & ({ userId: number } | { deviceId: number } | { sessionTokenHash: string });
+  /** An admin renamed a device, paired it with another counter or changed its printer (committed): its sockets reconnect, print routing is read again. */
+  'device.changed': { hallId: number; deviceId: number };
   /** A citizen rated a served ticket on the counter's tablet (committed). */
   'rating.recorded': { hallId: number; ratingId: number; ticketId: number; counterId: number; staffId: number; level: number };
   /** A dossier was received or changed status (committed): consoles and the board refresh. */

@@ -15,6 +15,12 @@ export function authFeature({ hub, io, forgetTokens }: FeatureContext): Feature 
         forgetTokens();
         io.serverSideEmit('access:revoked');
       },
+      // A device paired with another counter belongs in other rooms: it reconnects and is authenticated afresh.
+      'device.changed': ({ deviceId }) => {
+        io.in(rooms.device(deviceId)).disconnectSockets(true);
+        forgetTokens();
+        io.serverSideEmit('access:revoked');
+      },
     },
   };
 }

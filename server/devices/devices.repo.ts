@@ -45,6 +45,23 @@ export async function markOffline(db: Queryable, id: number): Promise<void> {
   await db.query('UPDATE devices SET online_until = now() WHERE id = $1', [id]);
 }
 
+/** Applies an admin's change to a live device of the hall; false when there is none. */
+export async function updateDevice(
+  db: Queryable,
+  hallId: number,
+  id: number,
+  d: { name?: string; counterId?: number | null; printer?: string | null },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE devices SET name = coalesce($3, name),
+        counter_id = CASE WHEN $4 THEN $5::integer ELSE counter_id END,
+        printer = CASE WHEN $6 THEN $7::text ELSE printer END
+      WHERE hall_id = $1 AND id = $2 AND revoked_at IS NULL`,
+    [hallId, id, d.name ?? null, d.counterId !== undefined, d.counterId ?? null, d.printer !== undefined, d.printer ?? null],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 export async function revokeDevice(db: Queryable, hallId: number, id: number): Promise<boolean> {
   const { rowCount } = await db.query('UPDATE devices SET revoked_at = now() WHERE hall_id = $1 AND id = $2 AND revoked_at IS NULL', [hallId, id]);
   return (rowCount ?? 0) > 0;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { CreateDeviceBody, CreateDeviceReply, Device, IdParams, errorResponses } from '../../protocol/index.js';
+import { CreateDeviceBody, CreateDeviceReply, Device, IdParams, PatchDeviceBody, errorResponses } from '../../protocol/index.js';
 import { access } from '../auth/access.js';
 import { type App, type Hub } from '../context.js';
 import { guard } from '../auth/auth.plugin.js';
@@ -11,6 +11,10 @@ export async function devicesRoutes(app: App, { hub }: { hub: Hub }) {
   app.get('/devices', { schema: { tags: ['devices'], response: { 200: Type.Array(Device), ...errorResponses } }, preHandler: guard(access.managers) }, async (req) =>
     hub.devices.list(req.principal!.hallId),
   );
+  app.patch('/devices/:id', { schema: { tags: ['devices'], params: IdParams, body: PatchDeviceBody, response: { 204: Type.Null(), ...errorResponses } }, preHandler: guard(access.admin) }, async (req, reply) => {
+    await hub.devices.update(req.principal!.hallId, req.params.id, req.body);
+    return reply.code(204).send(null);
+  });
   app.delete('/devices/:id', { schema: { tags: ['devices'], params: IdParams, response: { 204: Type.Null(), ...errorResponses } }, preHandler: guard(access.admin) }, async (req, reply) => {
     await hub.devices.revoke(req.principal!.hallId, req.params.id);
     return reply.code(204).send(null);

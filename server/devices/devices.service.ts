@@ -1,6 +1,6 @@
 import type { Db } from '../db/pool.js';
-import { notFound } from '../errors.js';
-import type { CreateDeviceBody, CreateDeviceReply, Device, DeviceKind } from '../../protocol/index.js';
+import { badRequest, notFound } from '../errors.js';
+import type { CreateDeviceBody, CreateDeviceReply, Device, DeviceKind, PatchDeviceBody } from '../../protocol/index.js';
 import { findCounter } from '../admin/setup.repo.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import * as repo from './devices.repo.js';
@@ -67,6 +67,16 @@ export class DevicesService {
         faults: d.faults,
       },
     }));
+  }
+
+  /** Renames a device, pairs it with another counter of the hall or changes its printer; its sockets reconnect with the change. */
+  async update(hallId: number, id: number, body: PatchDeviceBody): Promise<void> {
+    const device = await repo.findDevice(this.db, id);
+    if (!device || device.hall_id !== hallId || device.revoked_at !== null) throw notFound(`Không có thiết bị số ${id}`);
+    if (body.counterId != null && !(await findCounter(this.db, hallId, body.counterId))) throw notFound(`Không có quầy số ${body.counterId}`);
+    if (device.kind === 'tablet' && body.counterId === null) throw badRequest('Máy tính bảng đánh giá phải gắn với một quầy / a rating tablet needs a counter');
+    if (!(await repo.updateDevice(this.db, hallId, id, body))) throw notFound(`Không có thiết bị số ${id}`);
+    this.bus?.emit('device.changed', { hallId, deviceId: id });
   }
 
   async revoke(hallId: number, id: number): Promise<void> {

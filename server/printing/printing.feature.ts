@@ -27,7 +27,8 @@ export function printingFeature({ hub, io }: FeatureContext, drivers: { transpor
     handles: {
       'ticket.issued': (e) => printing.onTicketIssued(e).catch((err: unknown) => hub.log.error({ err, ticketId: e.ticketId }, 'ticket print failed to start')),
       'dossier.received': (e) => printing.onDossierReceived(e).catch((err: unknown) => hub.log.error({ err, code: e.receipt.code }, 'receipt print failed to start')),
-      'device.health': (e) => printing.deviceHealthChanged(e),
+      'device.health': (e) => printing.deviceChanged(e),
+      'device.changed': (e) => printing.deviceChanged(e),
     },
     commands: {
       'agent:print-result': command({

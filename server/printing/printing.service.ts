@@ -116,8 +116,8 @@ export class PrintingService {
     if (this.hub.config.printerPollSeconds > 0) this.every(this.hub.config.printerPollSeconds * 1000, () => this.poll());
   }
 
-  /** A device's health changed: its row (printer, kind) is read again on its next ticket. */
-  deviceHealthChanged(e: HubEvents['device.health']): void {
+  /** A device's health or set-up changed: its row (printer, kind) is read again on its next ticket. */
+  deviceChanged(e: { deviceId: number | null }): void {
     if (e.deviceId !== null) this.forgetDevice(e.deviceId);
   }
 

@@ -220,10 +220,22 @@ describe('admin pages in Chromium', () => {
     await row.getByText('Trực tuyến').waitFor(WAIT);
     await page.screenshot({ path: path.join(shots, 'admin-devices.png'), fullPage: true });
 
+    // edited in place, without a new token: renamed, and the display comes back online by itself
+    await row.getByTestId('device-edit-open').click();
+    const ed = dialog('device-edit');
+    expect(await ed.locator('input[name="name"]').evaluate((el) => el === document.activeElement)).toBe(true);
+    await ed.locator('input[name="name"]').fill('Màn hình khu Tư pháp');
+    await page.screenshot({ path: path.join(shots, 'admin-device-edit.png') });
+    await ed.getByRole('button', { name: 'Lưu' }).click();
+    await flash().getByText('Đã lưu “Màn hình khu Tư pháp”.').waitFor(WAIT);
+    await row.getByText('Màn hình khu Tư pháp').waitFor(WAIT);
+    await row.getByText('Trực tuyến').waitFor(WAIT);
+    expect((await api(hub, 'GET', '/display/snapshot', token)).status).toBe(200);
+
     // revoking it from the list stops the token
     await row.getByRole('button', { name: 'Thu hồi' }).click();
     await dialog('device-revoke').getByRole('button', { name: 'Thu hồi' }).click();
-    await flash().getByText('Đã thu hồi mã của “Màn hình khu Nội vụ”.').waitFor(WAIT);
+    await flash().getByText('Đã thu hồi mã của “Màn hình khu Tư pháp”.').waitFor(WAIT);
     await row.waitFor({ state: 'detached', ...WAIT });
     expect((await api(hub, 'GET', '/display/snapshot', token)).status).toBe(401);
     await tv.close();

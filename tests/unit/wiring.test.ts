@@ -13,6 +13,7 @@ import { Wiring } from '../../server/wiring.js';
 const EXPECTED = `
 access.revoked → auth
 counter.changed → realtime, serial, board
+device.changed → auth, printing
 device.health → realtime, device-health, printing, board
 dossier.changed → realtime
 dossier.received → printing

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Counter, CreateDeviceBody, CreateDeviceReply, Device, DeviceKind } from '../../../protocol/index.js';
+import type { Counter, CreateDeviceBody, CreateDeviceReply, Device, DeviceKind, PatchDeviceBody } from '../../../protocol/index.js';
 import { Button, QrCode, formatDate, formatTime, useHubEvent, useLoad } from '../../../ui-kit/index.js';
 import { api } from '../session.js';
 import { t } from './messages.js';
-import { ActionCell, AddButton, AdminTable, ConfirmDialog, Dialog, Field, Flash, SectionHead, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
+import { AddButton, AdminTable, ConfirmDialog, Dialog, Field, Flash, SectionHead, useAction, useEditor, useFlash, useReloadKey, type SectionProps } from './parts.js';
 
 const KINDS: readonly DeviceKind[] = ['kiosk', 'display', 'tablet', 'lookup', 'agent'];
 const PRINTER = /^(tcp:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?|\/dev\/[A-Za-z0-9._/-]+|sim|agent(:[0-9]{1,10})?)(\?[A-Za-z0-9=&._-]{0,100})?$/;
@@ -55,21 +55,77 @@ function CreateDialog({ counters, onClose, onCreated }: { counters: Counter[]; o
         <Field label={t('dev_name')} wide>
           <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={120} />
         </Field>
-        {kind === 'tablet' || kind === 'agent' || kind === 'lookup' ? (
+        {PAIRS.has(kind) ? (
           <Field label={kind === 'tablet' ? t('dev_counter') : `${t('dev_counter')} ${t('optional')}`}>
-            <select name="counterId" value={counterId} onChange={(e) => setCounterId(e.currentTarget.value)}>
-              <option value="">{t('dev_noCounter')}</option>
-              {[...counters]
-                .sort((a, b) => a.number - b.number)
-                .map((c) => (
-                  <option key={c.id} value={String(c.id)}>
-                    {c.name}
-                  </option>
-                ))}
-            </select>
+            <CounterSelect counters={counters} value={counterId} optional onChange={setCounterId} />
           </Field>
         ) : null}
         {PRINTS.has(kind) ? (
+          <Field label={`${t('dev_printer')} ${t('optional')}`} hint={t('dev_printer_hint')} wide>
+            <input name="printer" value={printer} onInput={(e) => setPrinter(e.currentTarget.value)} maxLength={200} spellcheck={false} placeholder="tcp://192.168.1.50:9100" />
+          </Field>
+        ) : null}
+      </div>
+    </Dialog>
+  );
+}
+
+const PAIRS: ReadonlySet<DeviceKind> = new Set(['tablet', 'agent', 'lookup']);
+
+function CounterSelect({ counters, value, optional, onChange }: { counters: Counter[]; value: string; optional: boolean; onChange: (v: string) => void }) {
+  return (
+    <select name="counterId" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      {optional ? <option value="">{t('dev_noCounter')}</option> : null}
+      {[...counters]
+        .sort((a, b) => a.number - b.number)
+        .map((c) => (
+          <option key={c.id} value={String(c.id)}>
+            {c.name}
+          </option>
+        ))}
+    </select>
+  );
+}
+
+/** Renames a device, pairs it with another counter or changes its printer, keeping its token. */
+function EditDialog({ device, counters, onClose, onSaved }: { device: Device; counters: Counter[]; onClose: () => void; onSaved: (name: string) => void }) {
+  const [name, setName] = useState(device.name);
+  const [counterId, setCounterId] = useState(device.counterId ? String(device.counterId) : '');
+  const [printer, setPrinter] = useState(device.printer ?? '');
+  const action = useAction();
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+
+  async function submit() {
+    const errors: string[] = [];
+    const p = printer.trim();
+    if (!name.trim()) errors.push(t('required', { field: t('dev_nameField') }));
+    if (device.kind === 'tablet' && !counterId) errors.push(t('dev_counterRequired'));
+    if (p && !PRINTER.test(p)) errors.push(t('badPrinter'));
+    if (errors.length) return action.setError(errors.join(' '));
+    const body: PatchDeviceBody = {};
+    if (name.trim() !== device.name) body.name = name.trim();
+    const counter = counterId ? Number(counterId) : null;
+    if (PAIRS.has(device.kind) && counter !== device.counterId) body.counterId = counter;
+    if (PRINTS.has(device.kind) && (p || null) !== device.printer) body.printer = p || null;
+    if (Object.keys(body).length === 0) return onClose();
+    const r = await action.run(() => api.patch(`/devices/${device.id}`, body));
+    if (r !== undefined) onSaved(body.name ?? device.name);
+  }
+
+  return (
+    <Dialog title={t('dev_edit', { name: device.name })} error={action.error} busy={action.busy} onCancel={onClose} onSubmit={() => void submit()} wide testId="device-edit">
+      <p class="admin-note">{t('dev_editHint')}</p>
+      <div class="admin-grid">
+        <Field label={t('dev_name')} wide>
+          <input ref={ref} name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={120} />
+        </Field>
+        {PAIRS.has(device.kind) ? (
+          <Field label={device.kind === 'tablet' ? t('dev_counter') : `${t('dev_counter')} ${t('optional')}`}>
+            <CounterSelect counters={counters} value={counterId} optional={device.kind !== 'tablet'} onChange={setCounterId} />
+          </Field>
+        ) : null}
+        {PRINTS.has(device.kind) ? (
           <Field label={`${t('dev_printer')} ${t('optional')}`} hint={t('dev_printer_hint')} wide>
             <input name="printer" value={printer} onInput={(e) => setPrinter(e.currentTarget.value)} maxLength={200} spellcheck={false} placeholder="tcp://192.168.1.50:9100" />
           </Field>
@@ -158,6 +214,7 @@ export function DevicesSection({ canEdit }: SectionProps) {
   const flash = useFlash();
   const creator = useEditor(flash);
   const revoking = useEditor<Device>(flash);
+  const editing = useEditor<Device>(flash);
   const revokeAction = useAction();
 
   useEffect(() => {
@@ -215,7 +272,20 @@ export function DevicesSection({ canEdit }: SectionProps) {
             <td class="mono">{d.printer ?? t('none')}</td>
             <td>{healthCell(d)}</td>
             <td class="nowrap">{formatDate(d.createdAt)}</td>
-            <ActionCell canEdit={canEdit} label={t('dev_revoke')} variant="danger" onClick={d.revoked ? null : () => revoking.open(d)} />
+            {canEdit ? (
+              <td class="actions">
+                {d.revoked ? null : (
+                  <>
+                    <Button size="sm" variant="secondary" onClick={() => editing.open(d)} data-testid="device-edit-open">
+                      {t('edit')}
+                    </Button>{' '}
+                    <Button size="sm" variant="danger" onClick={() => revoking.open(d)}>
+                      {t('dev_revoke')}
+                    </Button>
+                  </>
+                )}
+              </td>
+            ) : null}
           </tr>
         )}
       />
@@ -228,6 +298,14 @@ export function DevicesSection({ canEdit }: SectionProps) {
             setCreated(c);
             load.reload();
           }}
+        />
+      ) : null}
+      {editing.record ? (
+        <EditDialog
+          device={editing.record}
+          counters={counters.data ?? []}
+          onClose={editing.close}
+          onSaved={(name) => editing.done(t('dev_saved', { name }), load.reload)}
         />
       ) : null}
       {created ? <TokenDialog created={created} onClose={() => setCreated(null)} /> : null}
