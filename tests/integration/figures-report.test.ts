@@ -39,15 +39,15 @@ describe('the periodic report on dossiers and the indicators', () => {
   let seq = 0;
   let hallCode = '';
 
-  /** A dossier received on `received` (due `due`) with its status events on the given days. */
-  async function dossier(key: string, field: string, channel: 'in_person' | 'online' | 'postal', received: string, due: string, events: [string, string][]) {
+  /** A dossier received on `received` (due `due`; `originalDue`: the due day fixed at receipt, when an extension moved it) with its status events on the given days. */
+  async function dossier(key: string, field: string, channel: 'in_person' | 'online' | 'postal', received: string, due: string, events: [string, string][], originalDue = due) {
     seq += 1;
     const last = events.length > 0 ? events[events.length - 1]![0] : 'received';
     const status = last === 'extended' ? 'processing' : last;
     const { rows } = await dbh.db.query<{ id: number }>(
       `INSERT INTO dossiers (hall_id, code, day, seq, procedure_id, processing_days, applicant_name, status, received_at, due_day, due_at, original_due_at, channel)
-       VALUES ($1, $2, $3, $4, $5, 3, 'Nguyễn Văn A', $6, $7, $8, $9, $9, $10) RETURNING id`,
-      [demo.hallId, `TEST-${seq}`, received, seq, procedureOf.get(field), status, at(received), due, at(due, '17:00'), channel],
+       VALUES ($1, $2, $3, $4, $5, 3, 'Nguyễn Văn A', $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [demo.hallId, `TEST-${seq}`, received, seq, procedureOf.get(field), status, at(received), due, at(due, '17:00'), at(originalDue, '17:00'), channel],
     );
     const id = rows[0]!.id;
     ids.set(key, id);
@@ -105,7 +105,7 @@ describe('the periodic report on dossiers and the indicators', () => {
     await dossier('refused', CIVIL, 'in_person', '2026-11-03', '2026-11-03', [['rejected', '2026-11-03']]);
     await dossier('withdrawn', CIVIL, 'in_person', '2026-11-04', '2026-11-09', [['processing', '2026-11-04'], ['withdrawn', '2026-11-06']]);
     // an apology with a new due day (12th): a result on the 10th is still late against the due day of the 5th
-    await dossier('extended', CIVIL, 'in_person', '2026-11-02', '2026-11-12', [['processing', '2026-11-02'], ['extended', '2026-11-05'], ['result_ready', '2026-11-10']]);
+    await dossier('extended', CIVIL, 'in_person', '2026-11-02', '2026-11-12', [['processing', '2026-11-02'], ['extended', '2026-11-05'], ['result_ready', '2026-11-10']], '2026-11-05');
     // Đất đai: carried over from October
     await dossier('carriedLate', LAND, 'online', '2026-10-28', '2026-11-02', [['processing', '2026-10-28'], ['result_ready', '2026-11-04']]);
     await dossier('carriedOverdue', LAND, 'in_person', '2026-10-20', '2026-10-23', [['processing', '2026-10-20']]);
