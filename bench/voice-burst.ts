@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { EspeakVoice } from '../hardware/voice/espeak.js';
 import { DEFAULT_VOICE_SETTINGS, MAX_GROUP_CALLS, announcementText, groupAnnouncementText } from '../hardware/voice/announcement.js';
 import { parseWav } from '../hardware/voice/wav.js';
+import { rng } from './province/scenario.js';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' }, counters: { type: 'string', default: '60' } } });
 const MINUTES = Number(values.minutes);
@@ -37,16 +38,6 @@ for (let k = 1; k <= MAX_GROUP_CALLS; k++) {
 }
 engine.dispose();
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(42);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 

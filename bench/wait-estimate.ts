@@ -14,6 +14,7 @@ import { estimateWait, naiveWait, type EstimateQueueGroup } from '../server/queu
 import { choosePriority } from '../server/queue/priority-policy.js';
 import type { BenchContext } from './lib/context.js';
 import type { PartResult } from './lib/report.js';
+import { rng } from './province/scenario.js';
 
 interface Service {
   id: number;
@@ -48,18 +49,6 @@ interface Sample {
 const DAY_SECONDS = 4 * 3600;
 /** Tickets per hour over the morning (8:00–12:00). */
 const ARRIVALS_PER_HOUR = [70, 120, 95, 60];
-
-/** A small seeded generator (mulberry32), so a run is repeatable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function simulateDay(seed: number): { samples: Sample[]; noCounter: number } {
   const rand = rng(seed);

@@ -48,6 +48,21 @@ export const ReportCells = Type.Object({
 });
 export type ReportCells = Static<typeof ReportCells>;
 
+/** A row's eleven figures in the column order of Biểu 06 (received ×4, resolved ×4, in progress ×3): the CSV, the XLSX and the managers' table. */
+export const reportCellsOf = (c: ReportCells): number[] => [
+  c.received.total,
+  c.received.online,
+  c.received.inPerson,
+  c.received.carriedOver,
+  c.resolved.total,
+  c.resolved.early,
+  c.resolved.onTime,
+  c.resolved.late,
+  c.inProgress.total,
+  c.inProgress.withinTime,
+  c.inProgress.overdue,
+];
+
 export const DossierReportRow = Type.Intersect([Type.Object({ field: Type.String() }), ReportCells]);
 export type DossierReportRow = Static<typeof DossierReportRow>;
 

@@ -20,6 +20,7 @@ import { roundTarget, table, type PartResult } from '../lib/report.js';
 import { epochNow, round, sleep, spread, spreadLabel, summarize, tail, tailLabel } from '../lib/stats.js';
 import { insertDevice } from '../../server/devices/devices.repo.js';
 import { hashToken, newToken } from '../../server/auth/tokens.js';
+import { rng } from '../province/scenario.js';
 
 const KIOSKS = 40;
 const PACE_S = { min: 3, max: 6 } as const;
@@ -29,18 +30,6 @@ const ROUND_MS = 15_000;
 const PRINT_WAIT_MS = 10_000;
 const TARGET_MS = 300;
 const SEED = 20261203;
-
-/** A small seeded generator (mulberry32): the same pace every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Issue {
   round: number;

@@ -1,5 +1,5 @@
 import { openPrinterDevice } from './device-path.js';
-import { constants, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import net from 'node:net';
 
 /**

@@ -3,7 +3,7 @@
  * Columns as on the form: STT, Lĩnh vực, then the numbered columns (1)–(11).
  */
 import ExcelJS from 'exceljs';
-import type { DossierReport, ReportCells } from '../../protocol/figures.js';
+import { reportCellsOf, type DossierReport } from '../../protocol/figures.js';
 import { toCsv } from './csv.js';
 
 export const FORM_TITLE = 'TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH';
@@ -30,20 +30,6 @@ export const COLUMNS = [
   'Quá hạn',
 ] as const;
 
-export const cellsOf = (c: ReportCells): number[] => [
-  c.received.total,
-  c.received.online,
-  c.received.inPerson,
-  c.received.carriedOver,
-  c.resolved.total,
-  c.resolved.early,
-  c.resolved.onTime,
-  c.resolved.late,
-  c.inProgress.total,
-  c.inProgress.withinTime,
-  c.inProgress.overdue,
-];
-
 const periodText = (r: DossierReport) => `Kỳ báo cáo: ${r.period} (từ ngày ${vnDate(r.from)} đến ngày ${vnDate(r.to)})`;
 const vnDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
@@ -57,8 +43,8 @@ export function reportCsv(r: DossierReport): string {
     group,
     ['STT', 'Lĩnh vực', ...COLUMNS],
     ['', '', ...COLUMNS.map((_, i) => `(${i + 1})`)],
-    ...r.rows.map((row, i) => [i + 1, row.field, ...cellsOf(row)]),
-    ['', 'Tổng cộng', ...cellsOf(r.total)],
+    ...r.rows.map((row, i) => [i + 1, row.field, ...reportCellsOf(row)]),
+    ['', 'Tổng cộng', ...reportCellsOf(r.total)],
   ]);
 }
 
@@ -96,7 +82,7 @@ export async function reportXlsx(r: DossierReport): Promise<Buffer> {
     ws.getCell(h1 + 1, 3 + i).value = t;
     ws.getCell(h1 + 2, 3 + i).value = `(${i + 1})`;
   });
-  const body = [...r.rows.map((row, i) => [i + 1, row.field, ...cellsOf(row)]), ['', 'Tổng cộng', ...cellsOf(r.total)]];
+  const body = [...r.rows.map((row, i) => [i + 1, row.field, ...reportCellsOf(row)]), ['', 'Tổng cộng', ...reportCellsOf(r.total)]];
   body.forEach((values, i) => {
     const row = ws.getRow(h1 + 3 + i);
     row.values = values;

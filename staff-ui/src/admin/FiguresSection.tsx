@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { DossierReport, Hall, Indicators, ReportCells } from '../../../protocol/index.js';
+import { reportCellsOf, type DossierReport, type Hall, type Indicators } from '../../../protocol/index.js';
 import { Button, errorMessage, useLoad } from '../../../ui-kit/index.js';
 import { api, session } from '../session.js';
 import { ErrorLine, SectionHead, useReloadKey, type SectionProps } from './parts.js';
@@ -11,20 +11,6 @@ type Kind = 'month' | 'quarter' | 'half' | 'year';
 const periodOf = (kind: Kind, year: number, n: number) =>
   kind === 'year' ? `${year}` : kind === 'half' ? `${year}-H${n}` : kind === 'quarter' ? `${year}-Q${n}` : `${year}-${String(n).padStart(2, '0')}`;
 const vnDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-
-const cellsOf = (c: ReportCells) => [
-  c.received.total,
-  c.received.online,
-  c.received.inPerson,
-  c.received.carriedOver,
-  c.resolved.total,
-  c.resolved.early,
-  c.resolved.onTime,
-  c.resolved.late,
-  c.inProgress.total,
-  c.inProgress.withinTime,
-  c.inProgress.overdue,
-];
 
 /** Downloads a file the hub makes for the signed-in manager (the token goes in a header, not the address). */
 async function download(path: string, name: string) {
@@ -140,7 +126,7 @@ export function FiguresSection(_: SectionProps) {
                 <tr key={row.field} data-testid="figures-row">
                   <td>{i + 1}</td>
                   <td class="strong">{row.field}</td>
-                  {cellsOf(row).map((v, j) => (
+                  {reportCellsOf(row).map((v, j) => (
                     <td key={j} class="num hh-num">
                       {v}
                     </td>
@@ -150,7 +136,7 @@ export function FiguresSection(_: SectionProps) {
               <tr class="figures-total" data-testid="figures-total">
                 <td />
                 <td class="strong">{t('sum')}</td>
-                {cellsOf(r.total).map((v, j) => (
+                {reportCellsOf(r.total).map((v, j) => (
                   <td key={j} class="num hh-num strong">
                     {v}
                   </td>
