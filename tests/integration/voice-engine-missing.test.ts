@@ -62,7 +62,7 @@ describe('voice engine missing', () => {
   });
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();

@@ -22,6 +22,7 @@ describe('hall settings: defaults declared once in the protocol schema', () => {
       openingTime: null,
       unprintedTicketMinutes: 10,
       displayLanguages: ['vi'],
+      kioskTicketsPerMinute: 20,
     });
     for (const [key, schema] of Object.entries(HallSettings.properties)) expect(schema, key).toHaveProperty('default');
     expect([DEFAULT_TICKET_FOOTER, DEFAULT_IDLE_ALERT_MINUTES, DEFAULT_CLOSING_TIME]).toEqual([
