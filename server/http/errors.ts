@@ -15,7 +15,7 @@ const clientPgCodes: Record<string, [number, string]> = {
   '23505': [409, 'conflict'],
 };
 // 57014/25P03: statement or idle-in-transaction timeout; HUB_CLIENT_GONE: the client left before the commit (rolled back).
-const unavailablePgCodes = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', 'ECONNREFUSED', 'ECONNRESET', '57014', '25P03', 'HUB_CLIENT_GONE']);
+const unavailablePgCodes = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57014', '25P03', 'HUB_CLIENT_GONE']);
 
 /** Every HTTP error as `{error:{code,message}}`: domain refusals, validation, database codes; 500s are logged. */
 export function registerErrorHandlers(app: App): void {
