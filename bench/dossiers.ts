@@ -22,13 +22,8 @@ import { loadConfig } from '../server/config.js';
 import { createPool, type Db } from '../server/db/pool.js';
 import { DEMO_STAFF_PASSWORD } from '../server/demo/seed.js';
 import { freshDatabase, startServer, type BenchDatabase } from './lib/database.js';
+import { arg } from './lib/args.js';
 
-const arg = (name: string, fallback: number) => {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const n = hit ? Number(hit.split('=')[1]) : fallback;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-};
 const DOSSIERS = arg('dossiers', 1_000_000);
 const EVENTS_PER = arg('events-per', 5);
 const LOOKUPS = arg('lookups', 5000);

@@ -16,13 +16,8 @@ import { loadConfig } from '../server/config.js';
 import { EventBus } from '../server/events.js';
 import { DossiersService } from '../server/dossiers/dossiers.service.js';
 import { freshDatabase, startServer } from './lib/database.js';
+import { arg } from './lib/args.js';
 
-const arg = (name: string, fallback: number) => {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const n = hit ? Number(hit.split('=')[1]) : fallback;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-};
 const RENDERS = arg('renders', 300);
 const REGISTER = arg('register', 5000);
 const MONTH = '2026-11';

@@ -19,13 +19,8 @@ import { FiguresService } from '../server/figures/figures.service.js';
 import { freshDatabase, startServer, type BenchDatabase } from './lib/database.js';
 import { summarize, round } from './lib/stats.js';
 import { table, verdict } from './lib/report.js';
+import { arg } from './lib/args.js';
 
-const arg = (name: string, fallback: number) => {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const n = hit ? Number(hit.split('=')[1]) : fallback;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-};
 const DOSSIERS = arg('dossiers', 1_000_000);
 const PROCEDURES = arg('procedures', 2000);
 const RUNS = arg('runs', 7);
